@@ -1,0 +1,56 @@
+# clinicbot: make setup | run | test | bench   (see README.md)
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MODEL := models/clinicbot.tar.gz
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 2
+export LOG_LEVEL := WARNING
+
+.PHONY: setup run test bench lint unit rasa-validate rasa-stories e2e train clean constraints
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@PY=$$(scripts/find-python310) || exit 1; \
+	  [ -x $(BIN)/python ] || $$PY -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check "pip<24.1" "setuptools<70" wheel
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	$(BIN)/python -m pip check
+	@touch $(STAMP)
+
+# Trains only when config, domain or training data changed (Rasa's fingerprint check).
+train: $(MODEL)
+$(MODEL): $(STAMP) config.yml domain.yml $(wildcard data/*.yml) $(shell find clinicbot/nlp -name '*.py' -o -name '*.yml')
+	$(BIN)/rasa train --fixed-model-name clinicbot --out models --quiet
+
+run: $(STAMP) $(MODEL)
+	scripts/run-stack
+
+lint: $(STAMP)
+	$(BIN)/ruff check clinicbot actions tests bench
+	$(BIN)/mypy clinicbot actions
+
+unit: $(STAMP)
+	$(BIN)/pytest -q tests --ignore=tests/e2e
+
+rasa-validate: $(STAMP)
+	$(BIN)/rasa data validate --fail-on-warnings --quiet
+
+rasa-stories: $(MODEL)
+	$(BIN)/rasa test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out var/results --quiet
+
+e2e: $(MODEL)
+	scripts/with-stack $(BIN)/pytest -q tests/e2e
+
+test: setup lint unit rasa-validate train rasa-stories e2e
+
+bench: $(MODEL)
+	scripts/with-stack $(BIN)/python -m bench
+
+constraints:
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^clinicbot' > constraints.txt
+
+clean:
+	rm -rf $(VENV) models var/results

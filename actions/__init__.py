@@ -1,0 +1,1 @@
+"""Rasa SDK glue: read slots, call clinicbot, return events and messages."""

@@ -1,0 +1,20 @@
+"""Slot, intent, action and form names used from Python (one place)."""
+
+FINDINGS = "findings"
+VALUES = "clinical_values"
+TRIAGE_LEVEL = "triage_level"
+RED_FLAGS = "red_flags"
+LIKELY_CAUSES = "likely_causes"
+RULES_VERSION = "rules_version"
+REQUESTED_SLOT = "requested_slot"
+
+SCREENING_FORM = "screening_form"
+EMERGENCY = "emergency"
+
+ACTION_UPDATE_TRIAGE = "action_update_triage"
+ACTION_TRIAGE_OUTCOME = "action_triage_outcome"
+ACTION_ANSWER_FAQ = "action_answer_faq"
+ACTION_FALLBACK = "action_fallback"
+VALIDATE_SCREENING_FORM = "validate_screening_form"
+UTTER_DEFAULT = "utter_default"
+UTTER_REPEAT_PREFIX = "utter_ask_"

@@ -1,0 +1,116 @@
+"""Actions of the triage conversation: thin glue around clinicbot.dialogue."""
+
+from __future__ import annotations
+
+from typing import List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import names
+from clinicbot import dialogue
+from clinicbot.content import advice
+
+
+def _intent(tracker: Tracker) -> str:
+    return str((tracker.latest_message.get("intent") or {}).get("name") or "")
+
+
+class ActionUpdateTriage(Action):
+    """Runs after every user turn (custom slot mapping): findings, values, level, red flags, causes."""
+
+    def name(self) -> Text:
+        return names.ACTION_UPDATE_TRIAGE
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        msg = tracker.latest_message or {}
+        state = dialogue.update(
+            dialogue.decode(tracker.get_slot(names.FINDINGS)),
+            tracker.get_slot(names.VALUES) or {},
+            msg.get("entities") or [],
+            _intent(tracker),
+            msg.get("text") or "",
+            tracker.get_slot(names.REQUESTED_SLOT) if tracker.active_loop_name == names.SCREENING_FORM else None,
+        )
+        for notice in state.notices:
+            dispatcher.utter_message(text=notice)
+        events: List[EventType] = [
+            SlotSet(names.FINDINGS, dialogue.encode(state.findings)),
+            SlotSet(names.VALUES, state.values),
+            SlotSet(names.TRIAGE_LEVEL, state.result.level),
+            SlotSet(names.RED_FLAGS, state.result.red_flags),
+            SlotSet(names.LIKELY_CAUSES, state.result.cause_ids),
+            SlotSet(names.RULES_VERSION, state.result.rules_version),
+        ]
+        events += [SlotSet(k, v) for k, v in state.screen.items() if tracker.get_slot(k) != v]
+        return events
+
+
+class ValidateScreeningForm(FormValidationAction):
+    """Asks only what is still unanswered; stops at once for an emergency; re-asks unclear answers."""
+
+    def name(self) -> Text:
+        return names.VALIDATE_SCREENING_FORM
+
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
+        if tracker.get_slot(names.TRIAGE_LEVEL) == names.EMERGENCY:
+            return []
+        return dialogue.screening_questions()
+
+    async def validate(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        events = await super().validate(dispatcher, tracker, domain)
+        requested = tracker.get_slot(names.REQUESTED_SLOT)
+        if requested and tracker.get_slot(requested) == dialogue.UNCLEAR:
+            intent = _intent(tracker)
+            faq = dialogue.faq_answer(intent)
+            dispatcher.utter_message(text=faq if faq else advice().reask)
+            events.append(SlotSet(requested, None))
+        return events
+
+
+class ActionTriageOutcome(Action):
+    """Says the outcome; in an emergency, ends any form and gives the emergency message only."""
+
+    def name(self) -> Text:
+        return names.ACTION_TRIAGE_OUTCOME
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        state = dialogue.update(dialogue.decode(tracker.get_slot(names.FINDINGS)), tracker.get_slot(names.VALUES) or {}, [], "", "")
+        dispatcher.utter_message(text=dialogue.outcome_message(state.result))
+        if state.result.level == names.EMERGENCY and tracker.active_loop_name:
+            return [ActiveLoop(None), SlotSet(names.REQUESTED_SLOT, None)]
+        return []
+
+
+class ActionAnswerFaq(Action):
+    """Answers the article's FAQs from the clinic's own text."""
+
+    def name(self) -> Text:
+        return names.ACTION_ANSWER_FAQ
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        answer = dialogue.faq_answer(_intent(tracker))
+        dispatcher.utter_message(text=answer) if answer else dispatcher.utter_message(response=names.UTTER_DEFAULT)
+        return []
+
+
+class ActionFallback(Action):
+    """Unclear input: a helpful answer that keeps a pending screening question open."""
+
+    def name(self) -> Text:
+        return names.ACTION_FALLBACK
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        dispatcher.utter_message(response=names.UTTER_DEFAULT)
+        requested = tracker.get_slot(names.REQUESTED_SLOT)
+        if tracker.active_loop_name and requested:
+            dispatcher.utter_message(response=names.UTTER_REPEAT_PREFIX + requested)
+        return []
+
+

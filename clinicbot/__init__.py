@@ -1,0 +1,1 @@
+"""clinicbot: a lower-back-pain triage and booking assistant for an orthopaedic clinic."""

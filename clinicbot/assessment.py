@@ -1,0 +1,72 @@
+"""One place that turns text into a triage result: the extractor, the merge of turns, the engine.
+
+The CLI, the Rasa actions and the benchmarks all go through here, so they agree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Dict, Mapping, Optional, Tuple
+
+from clinicbot.nlp.extractor import Extraction, Extractor, default_extractor
+from clinicbot.triage.engine import Observation, TriageResult, assess
+
+# Control characters other than tab and newline are dropped before anything reads a message.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+
+
+def clean_text(text: Optional[str], max_chars: int) -> Tuple[str, int]:
+    """The message without control characters, cut to ``max_chars``; also the length cut off."""
+    text = unicodedata.normalize("NFC", text or "")
+    text = _CONTROL.sub(" ", text).strip()
+    if len(text) <= max_chars:
+        return text, 0
+    cut = text.rfind(" ", 0, max_chars)
+    cut = cut if cut > max_chars // 2 else max_chars
+    return text[:cut].rstrip(), len(text) - cut
+
+
+def observations(extraction: Extraction) -> Dict[str, Observation]:
+    """The extraction's findings as the engine's observations."""
+    return {fid: Observation(f.status, f.span) for fid, f in extraction.statuses().items()}
+
+
+def merge(
+    previous: Mapping[str, Observation], new: Mapping[str, Observation]
+) -> Dict[str, Observation]:
+    """Findings across turns: a later statement of a finding replaces an earlier one (corrections)."""
+    merged = dict(previous)
+    merged.update(new)
+    return merged
+
+
+@dataclass
+class TextTriage:
+    """The extractor's reading of one message and the triage result over it."""
+
+    extraction: Extraction
+    result: TriageResult
+
+    def to_json(self) -> Dict[str, Any]:
+        """The object `clinicbot triage` prints (interfaces.md)."""
+        return {
+            "text": self.extraction.text,
+            "level": self.result.level,
+            "red_flags": self.result.red_flags,
+            "likely_causes": self.result.cause_ids,
+            "findings": [
+                {"id": f.id, "status": f.status, "span": f.span} for f in self.extraction.findings
+            ],
+            "values": self.extraction.values,
+            "explanation": self.result.explanation,
+            "unanswered_screening": self.result.unanswered_screening,
+            "rules_version": self.result.rules_version,
+        }
+
+
+def triage_text(text: str, extractor: Optional[Extractor] = None) -> TextTriage:
+    """Extract findings from one message and triage them."""
+    extraction = (extractor or default_extractor()).extract(text)
+    return TextTriage(extraction, assess(observations(extraction), extraction.values))

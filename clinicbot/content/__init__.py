@@ -1,0 +1,102 @@
+"""What the assistant says: the clinic's advice and details, loaded from data and validated."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List
+
+from pydantic import BaseModel, root_validator
+
+from clinicbot.datafiles import load_yaml
+from clinicbot.vocabulary import vocabulary
+
+HERE = Path(__file__).parent
+
+
+class ExplainTexts(BaseModel, extra="forbid"):
+    """Sentence templates of the explanation."""
+
+    level: str
+    red_flag: str
+    red_flag_no_words: str
+    cause_first: str
+    cause_other: str
+    because: str
+    against: str
+    duration: str
+    not_improving: str
+    assumed_first_episode: str
+
+
+class Advice(BaseModel, extra="forbid"):
+    """advice.yml."""
+
+    source: str
+    levels: Dict[str, str]
+    causes: Dict[str, str]
+    faq: Dict[str, str]
+    hypothetical: str
+    offer_booking: Dict[str, str]
+    truncated: str
+    reask: str
+    disclaimer: str
+    explain: ExplainTexts
+
+    @root_validator(skip_on_failure=True)
+    def _complete(cls, values: dict) -> dict:
+        vocab = vocabulary()
+        if set(values["levels"]) != set(vocab.levels):
+            raise ValueError("advice.yml: levels must cover every level id exactly")
+        if set(values["causes"]) != set(vocab.causes):
+            raise ValueError("advice.yml: causes must cover every cause id exactly")
+        return values
+
+
+class EmergencyNumber(BaseModel, extra="forbid"):
+    """A number to call."""
+
+    number: str
+    label: str
+
+
+class Location(BaseModel, extra="forbid"):
+    """A place where the clinic sees patients."""
+
+    id: str
+    name: str
+    aliases: List[str]
+
+
+class Hours(BaseModel, extra="forbid"):
+    """Opening hours."""
+
+    days: List[str]
+    open: str
+    close: str
+
+
+class Clinic(BaseModel, extra="forbid"):
+    """clinic.yml."""
+
+    source: str
+    name: str
+    doctor: str
+    phone: str
+    phone_note: str = ""
+    emergency_numbers: List[EmergencyNumber]
+    locations: List[Location]
+    hours: Hours
+    max_message_chars: int
+
+
+@lru_cache(maxsize=None)
+def advice() -> Advice:
+    """The validated advice texts."""
+    return Advice.parse_obj(load_yaml(HERE / "advice.yml"))
+
+
+@lru_cache(maxsize=None)
+def clinic() -> Clinic:
+    """The validated clinic details."""
+    return Clinic.parse_obj(load_yaml(HERE.parent / "data" / "clinic.yml"))

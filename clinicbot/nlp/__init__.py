@@ -1,0 +1,1 @@
+"""Clinical symptom extraction: rule files, the spaCy/medspaCy extractor and the Rasa component."""

@@ -1,0 +1,340 @@
+"""The clinical extractor: spaCy ``blank("en")`` + medspaCy TargetMatcher and ConText, rules as data.
+
+``build_extractor()`` is the factory; nothing is built at import time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
+
+from clinicbot.nlp.rules import (
+    GAP_MANY,
+    GAP_MANY_LEN,
+    GAP_ONE,
+    ContextRules,
+    Normalisation,
+    Targets,
+    load_context,
+    load_normalisation,
+    load_targets,
+    pattern_tokens,
+)
+from clinicbot.nlp.values import ValueReader
+from clinicbot.vocabulary import ABSENT, FAMILY, HISTORICAL, HYPOTHETICAL, PRESENT, vocabulary
+
+# medspaCy's PyRuSH logs every token through loguru; patient text must never reach the logs.
+logging.getLogger("PyRuSH").setLevel(logging.WARNING)
+
+KIND_PATTERN, KIND_MENTION, KIND_FIXED = "pattern", "mention", "fixed"
+STATUS_RANK = {PRESENT: 0, ABSENT: 1, HISTORICAL: 2, HYPOTHETICAL: 3, FAMILY: 4}
+
+
+@dataclass(frozen=True)
+class ExtractedFinding:
+    """One finding in a message, with its assertion status and where it was said."""
+
+    id: str
+    status: str
+    span: str
+    start: int
+    end: int
+
+
+@dataclass
+class Extraction:
+    """Everything the extractor read from one message."""
+
+    text: str
+    findings: List[ExtractedFinding] = field(default_factory=list)
+    values: Dict[str, Any] = field(default_factory=dict)
+
+    def statuses(self) -> Dict[str, ExtractedFinding]:
+        """One finding per id: present wins over absent (safety), then the most informative."""
+        best: Dict[str, ExtractedFinding] = {}
+        for f in self.findings:
+            cur = best.get(f.id)
+            if cur is None or STATUS_RANK[f.status] < STATUS_RANK[cur.status]:
+                best[f.id] = f
+        return best
+
+
+def _levenshtein_within(a: str, b: str, limit: int) -> bool:
+    """Whether the edit distance (with transpositions) of ``a`` and ``b`` is at most ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    prev2: List[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return False
+        prev2, prev = prev, cur
+    return prev[-1] <= limit
+
+
+class Normaliser:
+    """Sets each token's NORM: shorthand, misspellings, then edit-distance correction to rule words."""
+
+    def __init__(self, norm: Normalisation, rule_words: Set[str]):
+        self.spelling = {k.lower(): v for k, v in norm.spelling.items()}
+        self.fuzzy = norm.fuzzy
+        self.never = set(norm.fuzzy.never_correct)
+        self.rule_words = rule_words
+        self._by_initial: Dict[str, List[str]] = {}
+        for w in rule_words:
+            if w.isalpha() and len(w) >= norm.fuzzy.min_length - 1:
+                self._by_initial.setdefault(w[0], []).append(w)
+        self._cache: Dict[str, str] = {}
+
+    def norm(self, lower: str, default: str) -> str:
+        """The normal form of one token."""
+        if lower in self.spelling:
+            return self.spelling[lower]
+        if default != lower:  # a tokenizer exception such as "nt" -> "not"
+            return default
+        if lower in self.rule_words or lower in self.never or not lower.isalpha():
+            return lower
+        if len(lower) < self.fuzzy.min_length:
+            return lower
+        if lower not in self._cache:
+            self._cache[lower] = self._correct(lower)
+        return self._cache[lower]
+
+    def _correct(self, word: str) -> str:
+        limit = 2 if len(word) >= self.fuzzy.long_word else 1
+        hits = [w for w in self._by_initial.get(word[0], []) if _levenshtein_within(word, w, limit)]
+        return hits[0] if len(hits) == 1 else word
+
+    def __call__(self, doc: Any) -> Any:
+        for tok in doc:
+            tok.norm_ = self.norm(tok.lower_, tok.norm_)
+        return doc
+
+
+class Extractor:
+    """Findings with their statuses, and values, from one message."""
+
+    def __init__(
+        self,
+        targets: Optional[Targets] = None,
+        context: Optional[ContextRules] = None,
+        normalisation: Optional[Normalisation] = None,
+        values: Optional[ValueReader] = None,
+    ):
+        import medspacy.context  # noqa: F401  (registers the spaCy factories)
+        import medspacy.ner  # noqa: F401
+        import spacy
+        from spacy.matcher import Matcher
+
+        self.targets = targets or load_targets()
+        self.context_rules = context or load_context()
+        self.norm_rules = normalisation or load_normalisation()
+        self.values = values or ValueReader()
+        self.vocab = vocabulary()
+        self._history_present = {f for f, s in self.targets.findings.items() if s.history_is_present}
+        nlp = spacy.blank("en")
+        self._add_splits(nlp)
+        rule_words = self._rule_words()
+        self.normaliser = Normaliser(self.norm_rules, rule_words)
+        self._gap_stop = [w.lower() for w in self.targets.gap_stop]
+        nlp.add_pipe("sentencizer")
+        self._nlp = nlp
+        matcher_pipe = nlp.add_pipe(
+            "medspacy_target_matcher",
+            config={"result_type": "group", "prune": False, "phrase_matcher_attr": "NORM"},
+        )
+        matcher_pipe.add(self._target_rules())
+        ctx = nlp.add_pipe(
+            "medspacy_context",
+            config={"rules": None, "input_span_type": "group", "phrase_matcher_attr": "NORM", "prune_on_target_overlap": False},
+        )
+        ctx.add(self._context_rules())
+        self._ignore = Matcher(nlp.vocab)
+        for i, pat in enumerate(self.targets.ignore):
+            self._ignore.add(f"ignore{i}", [self.compile(pat)])
+
+    # -- building -----------------------------------------------------------------------------
+    def _add_splits(self, nlp: Any) -> None:
+        from spacy.symbols import NORM, ORTH
+
+        for text, words in self.norm_rules.split.items():
+            for variant in {text, text.capitalize(), text.upper()}:
+                pieces = _split_orth(variant, words)
+                nlp.tokenizer.add_special_case(variant, [{ORTH: p, NORM: w} for p, w in zip(pieces, words)])
+
+    def _rule_words(self) -> Set[str]:
+        words: Set[str] = set()
+        for group in self.targets.lexicon.values():
+            words.update(group)
+        for spec in self.targets.findings.values():
+            for pat in spec.patterns + spec.mentions + spec.fixed_status.absent + spec.fixed_status.present:
+                for e in pattern_tokens(pat):
+                    if not e.startswith("{"):
+                        words.update(w for w in e.rstrip("?").split("|") if w not in (GAP_ONE, GAP_MANY))
+        return words
+
+    def compile(self, pattern: str) -> List[Dict[str, Any]]:
+        """A pattern of the rule language as a spaCy token pattern."""
+        gap = {"NORM": {"NOT_IN": self._gap_stop}, "IS_PUNCT": False, "OP": "?"}
+        out: List[Dict[str, Any]] = []
+        for e in pattern_tokens(pattern):
+            if e == GAP_ONE:
+                out.append(dict(gap))
+                continue
+            if e == GAP_MANY:
+                out.extend(dict(gap) for _ in range(GAP_MANY_LEN))
+                continue
+            optional = e.endswith("?") and len(e) > 1
+            name = e[:-1] if optional else e
+            if name.startswith("{"):
+                words = self.targets.lexicon[name[1:-1]]
+            else:
+                words = name.split("|")
+            entry: Dict[str, Any] = {"NORM": {"IN": [w.lower() for w in words]}}
+            if optional:
+                entry["OP"] = "?"
+            out.append(entry)
+        return out
+
+    def _target_rules(self) -> List[Any]:
+        from medspacy.ner import TargetRule
+
+        rules = []
+        for fid, spec in self.targets.findings.items():
+            kinds: List[Tuple[str, Iterable[str], Optional[str]]] = [
+                (KIND_PATTERN, spec.patterns, None),
+                (KIND_MENTION, spec.mentions, None),
+                (KIND_FIXED, spec.fixed_status.absent, ABSENT),
+                (KIND_FIXED, spec.fixed_status.present, PRESENT),
+            ]
+            for kind, patterns, fixed in kinds:
+                for pat in patterns:
+                    label = _label(fid, kind, fixed)
+                    rules.append(TargetRule(literal=pat, category=label, pattern=self.compile(pat)))
+        return rules
+
+    def _context_rules(self) -> List[Any]:
+        from medspacy.context import ConTextRule
+
+        red_flags = {
+            _label(fid, kind, fixed).upper()
+            for fid in self.vocab.red_flags
+            for kind, fixed in ((KIND_PATTERN, None), (KIND_MENTION, None), (KIND_FIXED, ABSENT), (KIND_FIXED, PRESENT))
+        }
+        rules = []
+        for spec in self.context_rules.rules:
+            kwargs: Dict[str, Any] = {"direction": spec.direction}
+            if spec.max_scope is not None:
+                kwargs["max_scope"] = spec.max_scope
+            elif spec.direction == "TERMINATE":
+                # medspaCy limits a scope only when the two scopes partly overlap; a terminator's
+                # scope of one token either side always does.
+                kwargs["max_scope"] = 1
+            if spec.applies_to == "red_flags":
+                kwargs["allowed_types"] = red_flags
+            rules.append(
+                ConTextRule(
+                    literal=spec.pattern,
+                    category=spec.category,
+                    pattern=self.compile(spec.pattern),
+                    on_modifies=_outside_target,
+                    **kwargs,
+                )
+            )
+        return rules
+
+    # -- running ------------------------------------------------------------------------------
+    def doc(self, text: str) -> Any:
+        """The processed spaCy doc (normalised, matched, with ConText)."""
+        doc = self._nlp.make_doc(text.replace("\u2019", "'").replace("\u2018", "'"))
+        self.normaliser(doc)
+        for _, proc in self._nlp.pipeline:
+            doc = proc(doc)
+        return doc
+
+    def extract(self, text: str, today: Optional[dt.date] = None) -> Extraction:
+        """Findings and values in ``text``."""
+        doc = self.doc(text)
+        ignored = {i for _, s, e in self._ignore(doc) for i in range(s, e)}
+        cues: Dict[Tuple[int, int, str], Set[str]] = {}
+        for target, modifier in doc._.context_graph.edges:
+            cues.setdefault((target.start, target.end, target.label_), set()).add(modifier.category)
+        candidates = []
+        for span in doc.spans.get("medspacy_spans", []):
+            if any(i in ignored for i in range(span.start, span.end)):
+                continue
+            fid, kind, fixed = _parse_label(span.label_)
+            priority = self.targets.findings[fid].priority
+            candidates.append((priority, span.end - span.start, span, fid, kind, fixed))
+        candidates.sort(key=lambda c: (-c[0], -c[1], c[2].start, c[4] != KIND_FIXED))
+        taken: Set[int] = set()
+        found: List[ExtractedFinding] = []
+        for _, _, span, fid, kind, fixed in candidates:
+            idx = set(range(span.start, span.end))
+            if idx & taken:
+                continue
+            status = fixed or self._status(fid, kind, cues.get((span.start, span.end, span.label_), set()))
+            if status is None:
+                continue
+            taken |= idx
+            found.append(ExtractedFinding(fid, status, span.text, span.start_char, span.end_char))
+        found.sort(key=lambda f: f.start)
+        return Extraction(text=text, findings=found, values=self.values.read(text, today))
+
+    def _status(self, fid: str, kind: str, categories: Set[str]) -> Optional[str]:
+        status = PRESENT
+        if "FAMILY" in categories:
+            status = FAMILY
+        elif "HYPOTHETICAL" in categories:
+            status = HYPOTHETICAL
+        elif "NEGATED_EXISTENCE" in categories:
+            status = ABSENT
+        elif "HISTORICAL" in categories:
+            status = PRESENT if fid in self._history_present else HISTORICAL
+        if kind == KIND_MENTION and status != ABSENT:
+            return None
+        return status
+
+
+def _label(fid: str, kind: str, fixed: Optional[str]) -> str:
+    return f"{fid}#{kind}#{fixed or ''}"
+
+
+def _parse_label(label: str) -> Tuple[str, str, Optional[str]]:
+    fid, kind, fixed = label.split("#")
+    return fid, kind, fixed or None
+
+
+def _outside_target(target: Any, modifier: Any, _between: Any) -> bool:
+    """A cue inside the finding's own words ("can't pee") does not modify it."""
+    return modifier.end <= target.start or modifier.start >= target.end
+
+
+def _split_orth(text: str, words: List[str]) -> List[str]:
+    """Cut ``text`` into as many pieces as ``words``, each piece as close to its word as possible."""
+    pieces: List[str] = []
+    rest = text
+    for i, w in enumerate(words[:-1]):
+        k = 0
+        while k < len(rest) - (len(words) - i - 1) and k < len(w) and rest[k].lower() == w[k]:
+            k += 1
+        k = max(k, 1)
+        pieces.append(rest[:k])
+        rest = rest[k:]
+    pieces.append(rest)
+    return pieces
+
+
+@lru_cache(maxsize=1)
+def default_extractor() -> Extractor:
+    """The shared extractor built from the packaged rule files (built on first use)."""
+    return Extractor()

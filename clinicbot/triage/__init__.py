@@ -1,0 +1,1 @@
+"""Triage: findings -> urgency level, red flags, likely causes and the reasons."""

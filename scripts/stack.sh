@@ -1,0 +1,37 @@
+# Shared by run-stack and with-stack: start the action server and the Rasa server on 127.0.0.1.
+# shellcheck shell=bash
+BIN=${BIN:-.venv/bin}
+MODEL=${MODEL:-models/clinicbot.tar.gz}
+RASA_PORT=${RASA_PORT:-5005}
+ACTIONS_PORT=${ACTIONS_PORT:-5055}
+mkdir -p var/logs
+PIDS=()
+
+start_stack() {
+  "$BIN/rasa" run actions --actions actions -p "$ACTIONS_PORT" >var/logs/actions.log 2>&1 &
+  PIDS+=($!)
+  local api=()
+  if [ -n "${RASA_API_TOKEN:-}" ]; then api=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
+  "$BIN/rasa" run --model "$MODEL" -i 127.0.0.1 -p "$RASA_PORT" --endpoints endpoints.yml \
+    --credentials credentials.yml --cors "" "${api[@]}" >var/logs/rasa.log 2>&1 &
+  PIDS+=($!)
+}
+
+wait_ready() {
+  local i
+  for i in $(seq 1 180); do
+    if curl -fs "http://127.0.0.1:$RASA_PORT/" >/dev/null && curl -fs "http://127.0.0.1:$ACTIONS_PORT/health" >/dev/null; then
+      return 0
+    fi
+    sleep 1
+  done
+  echo "the stack did not start; see var/logs/" >&2
+  tail -20 var/logs/rasa.log var/logs/actions.log >&2
+  return 1
+}
+
+stop_stack() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}

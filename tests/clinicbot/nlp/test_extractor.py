@@ -1,0 +1,63 @@
+"""The extractor: assertion status, clause scoping, chat wording. Table-driven."""
+
+from __future__ import annotations
+
+import pytest
+
+# (text, {finding: status}) -- every listed finding must come out with that status.
+CASES = [
+    # negation and its scope
+    ("numb between my legs", {"saddle_numbness": "present"}),
+    ("no numbness between my legs", {"saddle_numbness": "absent"}),
+    ("I have no numbness in my groin but pain goes down my leg", {"saddle_numbness": "absent", "leg_radiation": "present"}),
+    ("no fever and the pain shoots down my left leg", {"fever": "absent", "leg_radiation": "present"}),
+    ("legs not weak and no tingling", {"bilateral_leg_weakness": "absent"}),
+    ("my bladder is totally fine", {"bladder_bowel_dysfunction": "absent"}),
+    ("nothing going down my legs", {"leg_radiation": "absent"}),
+    # negation words that are part of the symptom
+    ("cant pee since morning", {"bladder_bowel_dysfunction": "present"}),
+    ("i can't feel the toilet paper when i wipe", {"saddle_numbness": "present"}),
+    ("both my legs feel like jelly", {"bilateral_leg_weakness": "present"}),
+    # hypothetical, family, historical
+    ("what if i lose control of my bladder?", {"bladder_bowel_dysfunction": "hypothetical"}),
+    ("should i worry about numbness in my groin", {"saddle_numbness": "hypothetical"}),
+    ("my mum had breast cancer", {"cancer_history": "family"}),
+    ("had sciatica two years ago", {"leg_radiation": "historical"}),
+    ("I had cancer 5 years ago", {"cancer_history": "present"}),
+    # chat shorthand and misspellings
+    ("cnt pee n bak hurts", {"bladder_bowel_dysfunction": "present"}),
+    ("tingeling in my foot", {"leg_tingling": "present"}),
+    ("pain shoots into my left calff", {"leg_radiation": "present"}),
+    ("wet myself this morning", {"bladder_bowel_dysfunction": "present"}),
+    # features
+    ("sitting makes it much worse", {"worse_sitting": "present"}),
+    ("hurts when i arch backwards, better bending forward", {"worse_extension": "present", "better_flexion": "present"}),
+    ("sore on both sides, stiff in the morning", {"pain_bilateral": "present", "morning_stiffness": "present"}),
+    ("never had back pain before", {"previous_gym_back_pain": "absent"}),
+    ("i have a temperature of 39", {"fever": "present"}),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES)
+def test_statuses(extractor, text, expected):
+    got = {fid: f.status for fid, f in extractor.extract(text).statuses().items()}
+    for fid, status in expected.items():
+        assert got.get(fid) == status, (text, got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my dad has a slipped disc", "fell asleep on the sofa", "good morning doctor", "leg day was brutal"],
+)
+def test_no_red_flag_from_innocent_wording(extractor, text):
+    from clinicbot.vocabulary import vocabulary
+
+    flags = set(vocabulary().red_flags)
+    present = {f.id for f in extractor.extract(text).findings if f.status == "present"}
+    assert not present & flags, present
+
+
+def test_spans_point_into_the_text(extractor):
+    text = "after deadlifts the pain shoots down my right leg"
+    for f in extractor.extract(text).findings:
+        assert text[f.start:f.end] == f.span
