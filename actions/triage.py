@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Text
+from typing import List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -21,7 +21,7 @@ def _intent(tracker: Tracker) -> str:
 class ActionUpdateTriage(Action):
     """Runs after every user turn (custom slot mapping): findings, values, level, red flags, causes."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return names.ACTION_UPDATE_TRIAGE
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -51,19 +51,17 @@ class ActionUpdateTriage(Action):
 class ValidateScreeningForm(FormValidationAction):
     """Asks only what is still unanswered; stops at once for an emergency; re-asks unclear answers."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return names.VALIDATE_SCREENING_FORM
 
     async def required_slots(
-        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Text]:
+        self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[str]:
         if tracker.get_slot(names.TRIAGE_LEVEL) == names.EMERGENCY:
             return []
         return dialogue.screening_questions()
 
-    async def validate(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    async def validate(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         events = await super().validate(dispatcher, tracker, domain)
         requested = tracker.get_slot(names.REQUESTED_SLOT)
         if requested and tracker.get_slot(requested) == dialogue.UNCLEAR:
@@ -77,11 +75,13 @@ class ValidateScreeningForm(FormValidationAction):
 class ActionTriageOutcome(Action):
     """Says the outcome; in an emergency, ends any form and gives the emergency message only."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return names.ACTION_TRIAGE_OUTCOME
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        state = dialogue.update(dialogue.decode(tracker.get_slot(names.FINDINGS)), tracker.get_slot(names.VALUES) or {}, [], "", "")
+        state = dialogue.update(
+            dialogue.decode(tracker.get_slot(names.FINDINGS)), tracker.get_slot(names.VALUES) or {}, [], "", ""
+        )
         dispatcher.utter_message(text=dialogue.outcome_message(state.result))
         if state.result.level == names.EMERGENCY and tracker.active_loop_name:
             return [ActiveLoop(None), SlotSet(names.REQUESTED_SLOT, None)]
@@ -91,7 +91,7 @@ class ActionTriageOutcome(Action):
 class ActionAnswerFaq(Action):
     """Answers the article's FAQs from the clinic's own text."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return names.ACTION_ANSWER_FAQ
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -103,7 +103,7 @@ class ActionAnswerFaq(Action):
 class ActionFallback(Action):
     """Unclear input: a helpful answer that keeps a pending screening question open."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return names.ACTION_FALLBACK
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -112,5 +112,3 @@ class ActionFallback(Action):
         if tracker.active_loop_name and requested:
             dispatcher.utter_message(response=names.UTTER_REPEAT_PREFIX + requested)
         return []
-
-

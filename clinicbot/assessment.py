@@ -33,9 +33,7 @@ def observations(extraction: Extraction) -> Dict[str, Observation]:
     return {fid: Observation(f.status, f.span) for fid, f in extraction.statuses().items()}
 
 
-def merge(
-    previous: Mapping[str, Observation], new: Mapping[str, Observation]
-) -> Dict[str, Observation]:
+def merge(previous: Mapping[str, Observation], new: Mapping[str, Observation]) -> Dict[str, Observation]:
     """Findings across turns: a later statement of a finding replaces an earlier one (corrections)."""
     merged = dict(previous)
     merged.update(new)
@@ -56,9 +54,7 @@ class TextTriage:
             "level": self.result.level,
             "red_flags": self.result.red_flags,
             "likely_causes": self.result.cause_ids,
-            "findings": [
-                {"id": f.id, "status": f.status, "span": f.span} for f in self.extraction.findings
-            ],
+            "findings": [{"id": f.id, "status": f.status, "span": f.span} for f in self.extraction.findings],
             "values": self.extraction.values,
             "explanation": self.result.explanation,
             "unanswered_screening": self.result.unanswered_screening,

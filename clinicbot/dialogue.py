@@ -24,8 +24,14 @@ VALUE_IDS = ("age", "duration_days", "pain_side", "trigger_exercise")
 # Ranking questions of the interview, after the safety screen.
 AGE, PREVIOUS, SIDE, AGGRAVATING = "age", "previous_episode", "pain_side", "aggravating"
 AGGRAVATING_FINDINGS = (
-    "worse_sitting", "worse_flexion", "worse_cough_sneeze", "worse_extension",
-    "worse_rotation", "worse_single_leg_loading", "better_walking_lying", "better_flexion",
+    "worse_sitting",
+    "worse_flexion",
+    "worse_cough_sneeze",
+    "worse_extension",
+    "worse_rotation",
+    "worse_single_leg_loading",
+    "better_walking_lying",
+    "better_flexion",
 )
 _BARE_AGE = re.compile(r"^\s*(?:i\s*(?:am|'m)\s*)?(\d{2})\s*(?:years?|yrs?|y/?o)?\s*(?:old)?\s*\.?\s*$", re.I)
 _BARE_SIDE = re.compile(r"^\s*(?:on\s+)?(?:the\s+|my\s+)?(left|right|both)\b", re.I)
@@ -82,11 +88,13 @@ def read_entities(entities: Iterable[Mapping[str, Any]]) -> tuple:
     return found, values, cut
 
 
-def _answer(requested: Optional[str], intent: str, text: str, new: Dict[str, Observation], new_values: Dict[str, Any]) -> None:
+def _answer(
+    requested: Optional[str], intent: str, text: str, new: Dict[str, Observation], new_values: Dict[str, Any]
+) -> None:
     """Reads a direct answer to the question just asked into ``new`` / ``new_values``."""
     if not requested or not requested.startswith(SCREEN_PREFIX):
         return
-    topic = requested[len(SCREEN_PREFIX):]
+    topic = requested[len(SCREEN_PREFIX) :]
     yes_no = {"affirm": PRESENT, "deny": ABSENT}.get(intent)
     if topic in vocabulary().findings:
         if yes_no and topic not in new:
@@ -104,8 +112,13 @@ def _answer(requested: Optional[str], intent: str, text: str, new: Dict[str, Obs
             new_values["pain_side"] = m.group(1).lower()
 
 
-def _screen(findings: Mapping[str, Observation], values: Mapping[str, Any], result: TriageResult,
-            requested: Optional[str], intent: str) -> Dict[str, Optional[str]]:
+def _screen(
+    findings: Mapping[str, Observation],
+    values: Mapping[str, Any],
+    result: TriageResult,
+    requested: Optional[str],
+    intent: str,
+) -> Dict[str, Optional[str]]:
     unanswered = set(result.unanswered_screening)
     screen: Dict[str, Optional[str]] = {}
     for fid in load_rules().screening_order:
@@ -118,7 +131,9 @@ def _screen(findings: Mapping[str, Observation], values: Mapping[str, Any], resu
         screen[SCREEN_PREFIX + PREVIOUS] = prev.status
     if "pain_side" in values:
         screen[SCREEN_PREFIX + SIDE] = str(values["pain_side"])
-    if any(f in findings for f in AGGRAVATING_FINDINGS) or (requested == SCREEN_PREFIX + AGGRAVATING and intent not in ("nlu_fallback", "out_of_scope")):
+    if any(f in findings for f in AGGRAVATING_FINDINGS) or (
+        requested == SCREEN_PREFIX + AGGRAVATING and intent not in ("nlu_fallback", "out_of_scope")
+    ):
         screen[SCREEN_PREFIX + AGGRAVATING] = ANSWERED
     if requested and requested.startswith(SCREEN_PREFIX) and requested not in screen:
         screen[requested] = UNCLEAR

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Dict, List, Literal, Union
 
@@ -73,7 +73,7 @@ class Vocabulary(BaseModel, extra="forbid"):
             raise ValueError(f"{where}: unknown cause id {cid!r}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def vocabulary() -> Vocabulary:
     """The validated vocabulary (cached)."""
     return Vocabulary.parse_obj(load_yaml(DATA))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Dict, List
 
@@ -90,13 +90,13 @@ class Clinic(BaseModel, extra="forbid"):
     max_message_chars: int
 
 
-@lru_cache(maxsize=None)
+@cache
 def advice() -> Advice:
     """The validated advice texts."""
     return Advice.parse_obj(load_yaml(HERE / "advice.yml"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def clinic() -> Clinic:
     """The validated clinic details."""
     return Clinic.parse_obj(load_yaml(HERE.parent / "data" / "clinic.yml"))

@@ -148,14 +148,19 @@ class Extractor:
         self._gap_stop = [w.lower() for w in self.targets.gap_stop]
         nlp.add_pipe("sentencizer")
         self._nlp = nlp
-        matcher_pipe = nlp.add_pipe(
+        matcher_pipe: Any = nlp.add_pipe(
             "medspacy_target_matcher",
             config={"result_type": "group", "prune": False, "phrase_matcher_attr": "NORM"},
         )
         matcher_pipe.add(self._target_rules())
-        ctx = nlp.add_pipe(
+        ctx: Any = nlp.add_pipe(
             "medspacy_context",
-            config={"rules": None, "input_span_type": "group", "phrase_matcher_attr": "NORM", "prune_on_target_overlap": False},
+            config={
+                "rules": None,
+                "input_span_type": "group",
+                "phrase_matcher_attr": "NORM",
+                "prune_on_target_overlap": False,
+            },
         )
         ctx.add(self._context_rules())
         self._ignore = Matcher(nlp.vocab)

@@ -7,7 +7,7 @@ values, and makes the intent agree with the deterministic red-flag screen.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -30,19 +30,23 @@ class MessageGuard(GraphComponent, EntityExtractorMixin):
     """Drops control characters and cuts over-long messages before NLU, noting the cut as an entity."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         """Defaults: the clinic's message limit."""
         return {"max_chars": None}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[str, Any]) -> None:
         from clinicbot.content import clinic
 
         self.max_chars = int(config.get("max_chars") or clinic().max_message_chars)
 
     @classmethod
     def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
-    ) -> "MessageGuard":
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> MessageGuard:
         """Creates the component."""
         return cls(config)
 
@@ -56,8 +60,16 @@ class MessageGuard(GraphComponent, EntityExtractorMixin):
             text, cut = clean_text(message.get(TEXT), self.max_chars)
             message.set(TEXT, text)
             if cut:
-                entity = {"entity": TRUNCATED_ENTITY, "value": str(cut), "start": len(text), "end": len(text), "confidence_entity": 1.0}
-                message.set(ENTITIES, message.get(ENTITIES, []) + [self.add_extractor_name([entity])[0]], add_to_output=True)
+                entity = {
+                    "entity": TRUNCATED_ENTITY,
+                    "value": str(cut),
+                    "start": len(text),
+                    "end": len(text),
+                    "confidence_entity": 1.0,
+                }
+                message.set(
+                    ENTITIES, message.get(ENTITIES, []) + [self.add_extractor_name([entity])[0]], add_to_output=True
+                )
         return messages
 
 
@@ -66,11 +78,11 @@ class ClinicalEntityExtractor(GraphComponent, EntityExtractorMixin):
     """Findings (entity = finding id, role = status) and values from the clinical extractor."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         """Defaults: the intents the red-flag screen enforces."""
         return {"emergency_intent": "emergency", "symptoms_intent": "describe_symptoms"}
 
-    def __init__(self, config: Dict[Text, Any], extractor: Optional[Extractor] = None) -> None:
+    def __init__(self, config: Dict[str, Any], extractor: Optional[Extractor] = None) -> None:
         self.config = config
         self.extractor = extractor or default_extractor()
         vocab = vocabulary()
@@ -78,8 +90,12 @@ class ClinicalEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @classmethod
     def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
-    ) -> "ClinicalEntityExtractor":
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ClinicalEntityExtractor:
         """Creates the component (the spaCy pipeline is built once per process)."""
         return cls(config)
 
@@ -95,7 +111,14 @@ class ClinicalEntityExtractor(GraphComponent, EntityExtractorMixin):
                 continue
             extraction = self.extractor.extract(text)
             entities = [
-                {"entity": f.id, "role": f.status, "value": f.span, "start": f.start, "end": f.end, "confidence_entity": 1.0}
+                {
+                    "entity": f.id,
+                    "role": f.status,
+                    "value": f.span,
+                    "start": f.start,
+                    "end": f.end,
+                    "confidence_entity": 1.0,
+                }
                 for f in extraction.findings
             ]
             entities += [
@@ -111,10 +134,17 @@ class ClinicalEntityExtractor(GraphComponent, EntityExtractorMixin):
         intent = message.get(INTENT) or {}
         name = intent.get(INTENT_NAME_KEY)
         if emergency and name != self.config["emergency_intent"]:
-            message.set(INTENT, {INTENT_NAME_KEY: self.config["emergency_intent"], PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
+            message.set(
+                INTENT,
+                {INTENT_NAME_KEY: self.config["emergency_intent"], PREDICTED_CONFIDENCE_KEY: 1.0},
+                add_to_output=True,
+            )
         elif not emergency and name == self.config["emergency_intent"]:
             message.set(
                 INTENT,
-                {INTENT_NAME_KEY: self.config["symptoms_intent"], PREDICTED_CONFIDENCE_KEY: intent.get(PREDICTED_CONFIDENCE_KEY, 1.0)},
+                {
+                    INTENT_NAME_KEY: self.config["symptoms_intent"],
+                    PREDICTED_CONFIDENCE_KEY: intent.get(PREDICTED_CONFIDENCE_KEY, 1.0),
+                },
                 add_to_output=True,
             )

@@ -6,7 +6,7 @@ Plain Python: no spaCy pipeline is built here, only the data is read and checked
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Dict, List, Literal, Optional, Union
 
@@ -187,25 +187,25 @@ def check_pattern(pattern: str, lexicon: Dict[str, List[str]], where: str) -> No
 PatternElement = Union[str, List[str]]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_targets(path: Path = DATA / "targets.yml") -> Targets:
     """targets.yml, validated."""
     return Targets.parse_obj(load_yaml(path))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_context(path: Path = DATA / "context.yml") -> ContextRules:
     """context.yml, validated."""
     return ContextRules.parse_obj(load_yaml(path))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_normalisation(path: Path = DATA / "normalise.yml") -> Normalisation:
     """normalise.yml, validated."""
     return Normalisation.parse_obj(load_yaml(path))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_values(path: Path = DATA / "values.yml") -> ValueRules:
     """values.yml, validated."""
     return ValueRules.parse_obj(load_yaml(path))

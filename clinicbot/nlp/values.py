@@ -59,7 +59,7 @@ class ValueReader:
         d = self.rules.duration
         for m in self._quantity.finditer(text):
             head = text[: m.start()]
-            tail = text[m.end():]
+            tail = text[m.end() :]
             if not (self._before.search(head) or self._after.match(tail)):
                 continue
             window = head[-40:].lower()
@@ -71,10 +71,10 @@ class ValueReader:
         for rx, days in self._fixed:
             if rx.search(text):
                 return days
-        m = self._weekday.search(text)
-        if m:
+        wm = self._weekday.search(text)
+        if wm:
             today = today or dt.date.today()
-            wd = WEEKDAYS.index(m.group(1).lower()[:3])
+            wd = WEEKDAYS.index(wm.group(1).lower()[:3])
             delta = (today.weekday() - wd) % 7
             return delta or 7
         return None

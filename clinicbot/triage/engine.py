@@ -164,7 +164,12 @@ class _Assessor:
             return "soon", "cause"
         if days is not None and days > t.long_duration_days.value:
             return "soon", "duration"
-        if top == "muscle_strain" and days is not None and days > t.strain_recovery_days.value and not self.present("improving"):
+        if (
+            top == "muscle_strain"
+            and days is not None
+            and days > t.strain_recovery_days.value
+            and not self.present("improving")
+        ):
             return "soon", "not_improving"
         return "self_care", "default"
 

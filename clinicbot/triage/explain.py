@@ -23,7 +23,9 @@ def explain(result: Any, obs: Mapping[str, Any], values: Dict[str, Any], why: st
     for flag in result.red_flags:
         label = vocab.findings[flag].label
         said = result.reasons.get(flag, "")
-        out.append(texts.red_flag.format(said=said, label=label) if said else texts.red_flag_no_words.format(label=label))
+        out.append(
+            texts.red_flag.format(said=said, label=label) if said else texts.red_flag_no_words.format(label=label)
+        )
         if flag == "age_first_episode" and "previous_gym_back_pain" not in obs:
             out.append(texts.assumed_first_episode.format(age=values.get("age")))
     for i, cause in enumerate(result.likely_causes[:3]):

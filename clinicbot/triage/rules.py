@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -115,7 +115,7 @@ class RuleSet(BaseModel, extra="forbid"):
         return values
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_rules(path: Path = DATA) -> RuleSet:
     """The validated rule set (cached per path)."""
     return RuleSet.parse_obj(load_yaml(path))

@@ -9,7 +9,10 @@ CASES = [
     # negation and its scope
     ("numb between my legs", {"saddle_numbness": "present"}),
     ("no numbness between my legs", {"saddle_numbness": "absent"}),
-    ("I have no numbness in my groin but pain goes down my leg", {"saddle_numbness": "absent", "leg_radiation": "present"}),
+    (
+        "I have no numbness in my groin but pain goes down my leg",
+        {"saddle_numbness": "absent", "leg_radiation": "present"},
+    ),
     ("no fever and the pain shoots down my left leg", {"fever": "absent", "leg_radiation": "present"}),
     ("legs not weak and no tingling", {"bilateral_leg_weakness": "absent"}),
     ("my bladder is totally fine", {"bladder_bowel_dysfunction": "absent"}),
@@ -31,7 +34,10 @@ CASES = [
     ("wet myself this morning", {"bladder_bowel_dysfunction": "present"}),
     # features
     ("sitting makes it much worse", {"worse_sitting": "present"}),
-    ("hurts when i arch backwards, better bending forward", {"worse_extension": "present", "better_flexion": "present"}),
+    (
+        "hurts when i arch backwards, better bending forward",
+        {"worse_extension": "present", "better_flexion": "present"},
+    ),
     ("sore on both sides, stiff in the morning", {"pain_bilateral": "present", "morning_stiffness": "present"}),
     ("never had back pain before", {"previous_gym_back_pain": "absent"}),
     ("i have a temperature of 39", {"fever": "present"}),
@@ -60,4 +66,4 @@ def test_no_red_flag_from_innocent_wording(extractor, text):
 def test_spans_point_into_the_text(extractor):
     text = "after deadlifts the pain shoots down my right leg"
     for f in extractor.extract(text).findings:
-        assert text[f.start:f.end] == f.span
+        assert text[f.start : f.end] == f.span

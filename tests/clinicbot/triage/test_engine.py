@@ -55,8 +55,9 @@ T = load_rules().thresholds
 def test_age_first_episode(age, previous, level):
     findings = {"previous_gym_back_pain": previous} if previous else {}
     r = assess(findings, {"age": age})
-    assert r.level == level
-    assert ("age_first_episode" in r.red_flags) == (level == "urgent")
+    flagged = level == "urgent"
+    assert ("age_first_episode" in r.red_flags) == flagged
+    assert (r.level == "urgent") == flagged
 
 
 @pytest.mark.parametrize(
@@ -92,7 +93,9 @@ def test_cause_ranking_and_soon_causes(findings, values, cause):
 
 
 def test_soon_for_spondylolysis_pattern():
-    r = assess({"pain_unilateral": P, "worse_extension": P, "recurs_each_session": P, "previous_gym_back_pain": P}, {"age": 19})
+    r = assess(
+        {"pain_unilateral": P, "worse_extension": P, "recurs_each_session": P, "previous_gym_back_pain": P}, {"age": 19}
+    )
     assert r.level == "soon" and r.cause_ids[0] == "spondylolysis"
 
 

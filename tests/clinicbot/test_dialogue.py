@@ -1,0 +1,76 @@
+"""The conversation state across turns: answers, corrections, notices."""
+
+from __future__ import annotations
+
+from clinicbot import dialogue
+from clinicbot.triage.engine import Observation
+
+
+def ent(fid, status, value="x"):
+    return {"entity": fid, "role": status, "value": value}
+
+
+def test_yes_to_a_safety_question_is_an_emergency():
+    s = dialogue.update({}, {}, [], "affirm", "yes", "screen_saddle_numbness")
+    assert s.findings["saddle_numbness"].status == "present"
+    assert s.result.level == "emergency"
+    assert s.screen["screen_saddle_numbness"] == "present"
+
+
+def test_no_answers_and_unclear_is_marked():
+    s = dialogue.update({}, {}, [], "deny", "no", "screen_fever")
+    assert s.screen["screen_fever"] == "absent"
+    s = dialogue.update({}, {}, [], "out_of_scope", "what?", "screen_fever")
+    assert s.screen["screen_fever"] == dialogue.UNCLEAR
+
+
+def test_free_text_answers_skip_questions():
+    s = dialogue.update({}, {}, [ent("fever", "absent"), ent("leg_radiation", "present")], "describe_symptoms", "t")
+    assert s.screen["screen_fever"] == "absent"
+    assert s.screen["screen_leg_symptoms"] == "present"
+    assert "screen_saddle_numbness" not in s.screen
+
+
+def test_correction_replaces_earlier_statement():
+    before = {"bilateral_leg_weakness": Observation("absent", "legs not weak")}
+    s = dialogue.update(
+        before, {}, [ent("bilateral_leg_weakness", "present", "both legs weak")], "describe_symptoms", "t"
+    )
+    assert s.result.level == "emergency"
+
+
+def test_bare_age_and_side_answers():
+    assert dialogue.update({}, {}, [], "describe_symptoms", "45", "screen_age").values["age"] == 45
+    assert (
+        dialogue.update({}, {}, [], "describe_symptoms", "the left", "screen_pain_side").values["pain_side"] == "left"
+    )
+
+
+def test_hypothetical_red_flag_gets_safety_net_and_truncation_is_acknowledged():
+    s = dialogue.update(
+        {},
+        {},
+        [ent("bladder_bowel_dysfunction", "hypothetical"), {"entity": "message_truncated", "value": "500"}],
+        "describe_symptoms",
+        "t",
+    )
+    assert s.result.level != "emergency"
+    assert any("112" in n for n in s.notices)
+    assert any("500" in n for n in s.notices)
+
+
+def test_outcome_message_parts():
+    s = dialogue.update({}, {}, [ent("leg_radiation", "present", "shoots down my leg")], "describe_symptoms", "t")
+    msg = dialogue.outcome_message(s.result)
+    assert "shoots down my leg" in msg and "not a diagnosis" in msg and "book" in msg
+    e = dialogue.update({}, {}, [ent("saddle_numbness", "present")], "emergency", "t")
+    emsg = dialogue.outcome_message(e.result)
+    assert "112" in emsg and "108" in emsg and "book" not in emsg.lower()
+
+
+def test_assessment_clean_text_cuts_and_strips_controls():
+    from clinicbot.assessment import clean_text
+
+    text, cut = clean_text("a\x00b " + "word " * 400, 100)
+    assert "\x00" not in text and len(text) <= 100 and cut > 0
+    assert clean_text("   ", 100) == ("", 0)

@@ -1,0 +1,82 @@
+"""End to end over the REST channel of the running stack (scripts/with-stack starts it)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+
+URL = os.environ.get("RASA_REST_URL", "http://127.0.0.1:5005/webhooks/rest/webhook")
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.e2e
+
+
+def say(sender: str, text: str) -> str:
+    r = requests.post(URL, json={"sender": sender, "message": text}, timeout=30)
+    assert r.status_code == 200
+    return "\n".join(m.get("text", "") for m in r.json())
+
+
+def new_sender() -> str:
+    return f"e2e-{uuid.uuid4().hex[:10]}"
+
+
+def test_emergency_first_message():
+    reply = say(new_sender(), "since squats yesterday i cant pee and my back is killing me")
+    assert "emergency department" in reply and "112" in reply and "108" in reply
+
+
+def test_interview_asks_safety_questions_then_gives_outcome():
+    s = new_sender()
+    reply = say(s, "hi")
+    reply = say(s, "my lower back is sore on both sides after a heavy deadlift session yesterday")
+    assert "between your legs" in reply
+    for _ in range(12):
+        if "not a diagnosis" in reply:
+            break
+        reply = say(s, "45" if "How old" in reply else ("both sides" if "Where is the pain" in reply else "no"))
+    assert "not a diagnosis" in reply
+    assert "muscle strain" in reply
+
+
+def test_emergency_mid_interview_interrupts():
+    s = new_sender()
+    reply = say(s, "my back hurts after deadlifts")
+    assert "between your legs" in reply
+    reply = say(s, "yes, it's numb down there")
+    assert "emergency department" in reply and "112" in reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "\U0001f622\U0001f622",
+        "मेरी कमर में दर्द है",
+        "<script>alert(1)</script>",
+        "'; DROP TABLE users; --",
+        "a\x00b\x07c",
+        "back pain " * 700,
+    ],
+)
+def test_bad_input_gets_a_reply_and_the_conversation_goes_on(text):
+    s = new_sender()
+    r = requests.post(URL, json={"sender": s, "message": text}, timeout=60)
+    assert r.status_code == 200
+    assert "between your legs" in say(s, "my back hurts after squats")
+
+
+def test_vignette_emergencies_through_rest():
+    vignettes = yaml.safe_load((ROOT / "tests" / "vignettes" / "vignettes.yml").read_text())
+    missed = []
+    for v in vignettes:
+        reply = say(new_sender(), v["text"])
+        is_emergency = "emergency department now" in reply
+        if (v["level"] == "emergency") != is_emergency:
+            missed.append((v["id"], v["level"], reply[:80]))
+    assert not missed
