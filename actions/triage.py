@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -61,15 +61,28 @@ class ValidateScreeningForm(FormValidationAction):
             return []
         return dialogue.screening_questions()
 
-    async def validate(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        events = await super().validate(dispatcher, tracker, domain)
-        requested = tracker.get_slot(names.REQUESTED_SLOT)
-        if requested and tracker.get_slot(requested) == dialogue.UNCLEAR:
-            intent = _intent(tracker)
-            faq = dialogue.faq_answer(intent)
-            dispatcher.utter_message(text=faq if faq else advice().reask)
-            events.append(SlotSet(requested, None))
-        return events
+    @staticmethod
+    def check_answer(slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
+        """An unclear answer is re-asked (after answering an FAQ, if that is what was asked)."""
+        if value != dialogue.UNCLEAR:
+            return {slot: value}
+        faq = dialogue.faq_answer(_intent(tracker))
+        dispatcher.utter_message(text=faq if faq else advice().reask)
+        return {slot: None}
+
+
+def _validator(slot: str) -> Any:
+    async def validate(
+        self: ValidateScreeningForm, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        return self.check_answer(slot, value, dispatcher, tracker)
+
+    validate.__doc__ = f"Validates {slot}."
+    return validate
+
+
+for _slot in dialogue.screening_questions():
+    setattr(ValidateScreeningForm, f"validate_{_slot}", _validator(_slot))
 
 
 class ActionTriageOutcome(Action):

@@ -8,7 +8,7 @@ mkdir -p var/logs
 PIDS=()
 
 start_stack() {
-  "$BIN/rasa" run actions --actions actions -p "$ACTIONS_PORT" >var/logs/actions.log 2>&1 &
+  SANIC_HOST=127.0.0.1 "$BIN/rasa" run actions --actions actions -p "$ACTIONS_PORT" --cors "" >var/logs/actions.log 2>&1 &
   PIDS+=($!)
   local api=()
   if [ -n "${RASA_API_TOKEN:-}" ]; then api=(--enable-api --auth-token "$RASA_API_TOKEN"); fi

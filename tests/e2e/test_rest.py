@@ -80,3 +80,26 @@ def test_vignette_emergencies_through_rest():
         if (v["level"] == "emergency") != is_emergency:
             missed.append((v["id"], v["level"], reply[:80]))
     assert not missed
+
+
+def test_faq_mid_interview_is_answered_and_the_question_comes_back():
+    s = new_sender()
+    reply = say(s, "my back hurts after deadlifts")
+    assert "between your legs" in reply
+    reply = say(s, "can i still go to the gym?")
+    assert "Walking, swimming" in reply
+    assert "between your legs" in reply
+
+
+def test_unclear_answer_keeps_the_safety_question():
+    s = new_sender()
+    say(s, "my back hurts after deadlifts")
+    reply = say(s, "asdfgh qwerty")
+    assert "between your legs" in reply
+
+
+def test_free_text_answers_are_not_asked_again():
+    s = new_sender()
+    reply = say(s, "sore back after squats, no numbness between my legs, bladder fine, legs strong")
+    assert "between your legs" not in reply
+    assert "fever" in reply
