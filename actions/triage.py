@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -12,6 +13,8 @@ from rasa_sdk.types import DomainDict
 from actions import names
 from clinicbot import dialogue
 from clinicbot.content import advice
+
+logger = logging.getLogger(__name__)
 
 
 def _intent(tracker: Tracker) -> str:
@@ -36,6 +39,8 @@ class ActionUpdateTriage(Action):
         )
         for notice in state.notices:
             dispatcher.utter_message(text=notice)
+        if tracker.get_slot(names.BOOKING_SAVED):
+            _append_quietly(tracker)
         events: List[EventType] = [
             SlotSet(names.FINDINGS, dialogue.encode(state.findings)),
             SlotSet(names.VALUES, state.values),
@@ -46,6 +51,16 @@ class ActionUpdateTriage(Action):
         ]
         events += [SlotSet(k, v) for k, v in state.screen.items() if tracker.get_slot(k) != v]
         return events
+
+
+def _append_quietly(tracker: Tracker) -> None:
+    """Adds new messages to a stored booking's transcript; a store failure never breaks the chat."""
+    from actions.store import append_to_saved
+
+    try:
+        append_to_saved(tracker)
+    except Exception as exc:
+        logger.error("appending messages to a stored conversation failed: %s", type(exc).__name__)
 
 
 class ValidateScreeningForm(FormValidationAction):

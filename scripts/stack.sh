@@ -8,11 +8,12 @@ mkdir -p var/logs
 PIDS=()
 
 start_stack() {
+  "$BIN/python" -m clinicbot.deploy endpoints >var/endpoints.yml || return 1
   SANIC_HOST=127.0.0.1 "$BIN/rasa" run actions --actions actions -p "$ACTIONS_PORT" --cors "" >var/logs/actions.log 2>&1 &
   PIDS+=($!)
   local api=()
   if [ -n "${RASA_API_TOKEN:-}" ]; then api=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
-  "$BIN/rasa" run --model "$MODEL" -i 127.0.0.1 -p "$RASA_PORT" --endpoints endpoints.yml \
+  "$BIN/rasa" run --model "$MODEL" -i 127.0.0.1 -p "$RASA_PORT" --endpoints var/endpoints.yml \
     --credentials credentials.yml --cors "" "${api[@]}" >var/logs/rasa.log 2>&1 &
   PIDS+=($!)
 }

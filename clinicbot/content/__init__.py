@@ -71,9 +71,22 @@ class Location(BaseModel, extra="forbid"):
 class Hours(BaseModel, extra="forbid"):
     """Opening hours."""
 
+    timezone: str
     days: List[str]
     open: str
     close: str
+    slot_minutes: int
+
+
+class BookingSettings(BaseModel, extra="forbid"):
+    """How booking answers are read."""
+
+    phone_region: str
+    max_tries: int
+    parts_of_day: Dict[str, str]
+    shorthand: Dict[str, str]
+    retention_days: int
+    texts: Dict[str, str]
 
 
 class Clinic(BaseModel, extra="forbid"):
@@ -87,7 +100,12 @@ class Clinic(BaseModel, extra="forbid"):
     emergency_numbers: List[EmergencyNumber]
     locations: List[Location]
     hours: Hours
+    booking: BookingSettings
     max_message_chars: int
+
+    def location_name(self, loc_id: str) -> str:
+        """The display name of a location id."""
+        return next((loc.name for loc in self.locations if loc.id == loc_id), loc_id)
 
 
 @cache

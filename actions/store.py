@@ -1,0 +1,76 @@
+"""Saving to the clinic store from a tracker: the transcript, the triage outcome and the booking."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from typing import Any, List
+
+from rasa_sdk import Tracker
+
+from actions import names
+from clinicbot import dialogue
+
+
+@cache
+def _sessions() -> Any:
+    """The store's session factory, migrated to the newest schema (built on first use)."""
+    from clinicbot.store.db import make_engine, session_factory, upgrade
+
+    engine = make_engine()
+    upgrade(engine)
+    return session_factory(engine)
+
+
+def transcript(tracker: Tracker) -> List[Any]:
+    """Every user and bot message of the conversation with its time."""
+    from clinicbot.store.service import TranscriptMessage
+
+    out = []
+    for e in tracker.events:
+        if e.get("event") in ("user", "bot") and e.get("text"):
+            when = dt.datetime.fromtimestamp(float(e.get("timestamp") or 0), tz=dt.timezone.utc)
+            out.append(TranscriptMessage("user" if e["event"] == "user" else "bot", str(e["text"]), when))
+    return out
+
+
+def _channel(tracker: Tracker) -> str:
+    return str(tracker.get_latest_input_channel() or "rest")
+
+
+def save_booking(tracker: Tracker) -> Any:
+    """Stores the confirmed booking, its triage outcome and the transcript in one transaction (exactly once)."""
+    from clinicbot.store.service import BookingInput, record_booking
+
+    state = dialogue.update(
+        dialogue.decode(tracker.get_slot(names.FINDINGS)), tracker.get_slot(names.VALUES) or {}, [], "", ""
+    )
+    findings = [{"id": k, "status": v.status, "span": v.span} for k, v in state.findings.items()]
+    data = BookingInput(
+        channel=_channel(tracker),
+        sender_id=tracker.sender_id,
+        name=str(tracker.get_slot(names.B_NAME)),
+        phone=str(tracker.get_slot(names.B_PHONE)),
+        location=str(tracker.get_slot(names.B_LOCATION)),
+        preferred_time=dt.datetime.fromisoformat(str(tracker.get_slot(names.B_TIME))),
+        consent_at=dt.datetime.fromisoformat(str(tracker.get_slot(names.B_CONSENT))),
+        triage={
+            "level": state.result.level,
+            "red_flags": state.result.red_flags,
+            "likely_causes": state.result.cause_ids,
+            "findings": findings,
+            "rules_version": state.result.rules_version,
+        },
+        transcript=transcript(tracker),
+    )
+    with _sessions()() as session, session.begin():
+        booking, _created = record_booking(session, data)
+        return booking.id
+
+
+def append_to_saved(tracker: Tracker) -> int:
+    """Adds this conversation's new messages to its stored record."""
+    from clinicbot.store.service import append_messages
+
+    with _sessions()() as session, session.begin():
+        return int(append_messages(session, _channel(tracker), tracker.sender_id, transcript(tracker)))

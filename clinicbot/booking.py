@@ -1,0 +1,154 @@
+"""Reading booking answers: phone numbers (phonenumbers), places, and day and time (dateparser).
+
+Plain Python; the clinic's regions, places and hours come from data/clinic.yml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Optional
+from zoneinfo import ZoneInfo
+
+from clinicbot.content import Clinic, clinic
+
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_TIME = re.compile(
+    r"\b(?:at\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)|\bat\s+(\d{1,2})(?:[:.](\d{2}))?\b", re.I
+)
+_NAME_LEAD = re.compile(r"^\s*(?:my name is|my name's|name is|name:|i am|i'm|im|this is|it's|its)\s+", re.I)
+
+
+def parse_phone(text: str, settings: Optional[Clinic] = None) -> Optional[str]:
+    """The first valid phone number in ``text`` as E.164 (India by default), else None."""
+    import phonenumbers
+
+    region = (settings or clinic()).booking.phone_region
+    for match in phonenumbers.PhoneNumberMatcher(text, region):
+        if phonenumbers.is_valid_number(match.number):
+            return str(phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164))
+    return None
+
+
+def parse_name(text: str) -> Optional[str]:
+    """A person's name from an answer such as "Ravi Kumar" or "my name is Ravi", else None."""
+    name = _NAME_LEAD.sub("", text or "").strip(" .,!")
+    if not (2 <= len(name) <= 80) or any(ch.isdigit() for ch in name) or "<" in name or ">" in name:
+        return None
+    if not any(ch.isalpha() for ch in name) or len(name.split()) > 6:
+        return None
+    return " ".join(part[:1].upper() + part[1:] for part in name.split())
+
+
+def match_location(text: str, settings: Optional[Clinic] = None) -> Optional[str]:
+    """The clinic location a visitor means ("Noida", "sector 47", "KDSG", typos), else None."""
+    c = settings or clinic()
+    low = re.sub(r"[^a-z0-9 ]", " ", (text or "").lower())
+    low = " ".join(low.split())
+    aliases = {a: loc.id for loc in c.locations for a in [loc.id.replace("_", " "), *loc.aliases]}
+    words = low.split()
+    grams = words + [" ".join(words[i : i + n]) for n in (2, 3) for i in range(len(words) - n + 1)]
+    best: Optional[tuple] = None
+    for gram in grams:
+        for alias in aliases:
+            ratio = difflib.SequenceMatcher(None, gram, alias).ratio()
+            # The longest alias that fits wins, so "greater noida" (or "greter noida") is not "noida".
+            if ratio >= 0.8 and (best is None or (len(alias), ratio) > best[:2]):
+                best = (len(alias), ratio, alias)
+    return aliases[best[2]] if best else None
+
+
+@dataclass(frozen=True)
+class TimeAnswer:
+    """A parsed preferred time, or why it cannot be used."""
+
+    when: Optional[dt.datetime]
+    problem: Optional[str] = None  # "unparsed", "past", "closed_day", "closed_hour"
+
+
+def _hhmm(value: str) -> dt.time:
+    h, m = value.split(":")
+    return dt.time(int(h), int(m))
+
+
+def parse_time(text: str, now: Optional[dt.datetime] = None, settings: Optional[Clinic] = None) -> TimeAnswer:
+    """A preferred appointment time from natural language, checked against the clinic's hours."""
+    import dateparser
+
+    c = settings or clinic()
+    tz = ZoneInfo(c.hours.timezone)
+    now = (now or dt.datetime.now(tz)).astimezone(tz)
+    low = " " + (text or "").lower().strip() + " "
+    for short, full in sorted(c.booking.shorthand.items(), key=lambda x: -len(x[0])):
+        low = re.sub(rf"\b{re.escape(short)}\b", full, low)
+    clock: Optional[dt.time] = None
+    m = _TIME.search(low)
+    if m:
+        hour = int(m.group(1) or m.group(4))
+        minute = int(m.group(2) or m.group(5) or 0)
+        ampm = (m.group(3) or "").replace(".", "")
+        if ampm == "pm" and hour < 12:
+            hour += 12
+        elif ampm == "am" and hour == 12:
+            hour = 0
+        elif not ampm and 1 <= hour <= 7:
+            hour += 12  # "at 4" during clinic hours means the afternoon
+        if hour > 23 or minute > 59:
+            return TimeAnswer(None, "unparsed")
+        clock = dt.time(hour, minute)
+        low = low[: m.start()] + " " + low[m.end() :]
+    for part, at in c.booking.parts_of_day.items():
+        if re.search(rf"\b{part}\b", low):
+            clock = clock or _hhmm(at)
+            low = re.sub(rf"\b(?:in the\s+)?{part}\b", " ", low)
+    low = re.sub(r"\b(?:next|this|coming|on|please|pls|the|around|about)\b", " ", low)
+    low = " ".join(low.split())
+    day: Optional[dt.date] = None
+    if low:
+        base = now.replace(tzinfo=None)
+        parsed = dateparser.parse(
+            low, settings={"PREFER_DATES_FROM": "future", "RELATIVE_BASE": base, "DATE_ORDER": "DMY"}
+        )
+        if parsed is None:
+            return TimeAnswer(None, "unparsed")
+        day = parsed.date()
+        if clock is None and (parsed.hour or parsed.minute):
+            clock = parsed.time()
+    if clock is None and day is None:
+        return TimeAnswer(None, "unparsed")
+    if day is None:
+        day = (
+            now.date()
+            if clock and dt.datetime.combine(now.date(), clock, tz) > now
+            else now.date() + dt.timedelta(days=1)
+        )
+    when = dt.datetime.combine(day, clock or _hhmm(c.hours.open), tz)
+    if when <= now:
+        return TimeAnswer(when, "past")
+    if WEEKDAYS[when.weekday()] not in c.hours.days:
+        return TimeAnswer(when, "closed_day")
+    if not (_hhmm(c.hours.open) <= when.time() < _hhmm(c.hours.close)):
+        return TimeAnswer(when, "closed_hour")
+    return TimeAnswer(when)
+
+
+def earliest_slot(now: Optional[dt.datetime] = None, settings: Optional[Clinic] = None) -> dt.datetime:
+    """The first opening slot at least one slot length from now."""
+    c = settings or clinic()
+    tz = ZoneInfo(c.hours.timezone)
+    step = dt.timedelta(minutes=c.hours.slot_minutes)
+    t = (now or dt.datetime.now(tz)).astimezone(tz) + step
+    t = t.replace(minute=(t.minute // c.hours.slot_minutes) * c.hours.slot_minutes, second=0, microsecond=0) + step
+    open_t, close_t = _hhmm(c.hours.open), _hhmm(c.hours.close)
+    for _ in range(14 * 24 * 60 // c.hours.slot_minutes):
+        if WEEKDAYS[t.weekday()] in c.hours.days and open_t <= t.time() < close_t:
+            return t
+        t += step
+    raise ValueError("no opening hours configured")
+
+
+def say_time(when: dt.datetime) -> str:
+    """A time read back to the visitor, e.g. "Tuesday 2 December at 11:00"."""
+    return when.strftime("%A %-d %B at %H:%M")

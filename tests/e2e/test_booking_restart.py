@@ -1,0 +1,117 @@
+"""Booking over REST with a restart of the whole stack in the middle of the form.
+
+Starts its own stack (other ports, its own databases), so it does not disturb the shared one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+RASA_PORT, ACTIONS_PORT = 5006, 5056
+URL = f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"
+pytestmark = pytest.mark.e2e
+
+
+class Stack:
+    """The Rasa and action servers as one process group."""
+
+    def __init__(self, env: dict):
+        self.env = env
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        cmd = "source scripts/stack.sh && start_stack && wait_ready && wait"
+        self.proc = subprocess.Popen(["bash", "-c", cmd], cwd=ROOT, env=self.env, start_new_session=True)
+        for _ in range(240):
+            try:
+                if requests.get(f"http://127.0.0.1:{RASA_PORT}/", timeout=2).ok and requests.get(f"http://127.0.0.1:{ACTIONS_PORT}/health", timeout=2).ok:
+                    return
+            except requests.RequestException:
+                pass
+            if self.proc.poll() is not None:
+                raise RuntimeError("the stack exited")
+            time.sleep(1)
+        raise RuntimeError("the stack did not start")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc = None
+
+
+@pytest.fixture()
+def env(tmp_path):
+    e = dict(os.environ)
+    e.update(
+        RASA_PORT=str(RASA_PORT),
+        ACTIONS_PORT=str(ACTIONS_PORT),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'clinicbot.db'}",
+        TRACKER_STORE_URL=f"sqlite:///{tmp_path / 'tracker.db'}",
+        CLINICBOT_HASH_KEY="e2e-test-key",
+    )
+    return e
+
+
+def say(sender: str, text: str) -> str:
+    r = requests.post(URL, json={"sender": sender, "message": text}, timeout=60)
+    assert r.status_code == 200
+    return "\n".join(m.get("text", "") for m in r.json())
+
+
+def export(env: dict) -> list:
+    out = subprocess.run([str(ROOT / ".venv" / "bin" / "clinicbot"), "bookings", "export", "--format", "json"], env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def test_booking_survives_a_restart_and_is_stored_exactly_once(env):
+    stack = Stack(env)
+    sender = f"e2e-book-{uuid.uuid4().hex[:8]}"
+    try:
+        stack.start()
+        reply = say(sender, "my lower back is sore on both sides after heavy squats yesterday")
+        answers = {"between your legs": "no", "bladder": "no", "both of your legs": "no", "fever": "no", "travel into": "no", "How old": "34", "back pain from the gym before": "yes", "Where is the pain": "both sides", "What makes it worse": "bending forward"}
+        for _ in range(12):
+            if "not a diagnosis" in reply:
+                break
+            reply = say(sender, next(v for k, v in answers.items() if k in reply))
+        assert "book" in reply
+        assert "name" in say(sender, "yes please")
+        assert "mobile" in say(sender, "Ravi Kumar")
+        assert "location" in say(sender, "98765 43210")
+        stack.stop()
+        stack.start()  # the whole stack restarts in the middle of the form
+        reply = say(sender, "greater noida")
+        assert "day and time" in reply
+        reply = say(sender, "next tuesday at 11am")
+        assert "Noted" in reply and "agree" in reply
+        reply = say(sender, "yes")
+        assert "+919876543210" in reply and "Shall I send" in reply
+        reply = say(sender, "yes")
+        assert "has been sent" in reply
+        say(sender, "yes")  # a second yes never makes a second record
+        say(sender, "thanks")
+    finally:
+        stack.stop()
+    rows = [r for r in export(env)]
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["phone"] == "+919876543210" and row["name"] == "Ravi Kumar" and row["location"] == "greater_noida"
+    assert row["triage_level"] == "self_care"
+    texts = [m["text"] for m in row["transcript"]]
+    assert texts[0].startswith("my lower back") and "Ravi Kumar" in texts and "98765 43210" in texts
+    assert any("has been sent" in t for t in texts)
+    assert len(texts) == len(set((m["sender"], m["timestamp"], m["text"]) for m in row["transcript"]))
