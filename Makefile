@@ -41,8 +41,11 @@ rasa-validate: $(STAMP)
 rasa-stories: $(MODEL)
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out var/results --quiet
 
+# The end-to-end tests run on their own databases under var/test/, made afresh.
+E2E_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/test/clinicbot.db TRACKER_STORE_URL=sqlite:///$(CURDIR)/var/test/tracker.db
 e2e: $(MODEL)
-	scripts/with-stack $(BIN)/pytest -q tests/e2e
+	rm -rf var/test && mkdir -p var/test
+	$(E2E_ENV) scripts/with-stack $(BIN)/pytest -q tests/e2e
 
 test: setup lint unit rasa-validate train rasa-stories e2e
 

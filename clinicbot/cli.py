@@ -5,7 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import List, Optional, TextIO
+from datetime import date
+from typing import TYPE_CHECKING, List, Optional, TextIO
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 def _triage(args: argparse.Namespace, out: TextIO) -> int:
@@ -26,6 +30,77 @@ def _triage(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _iso_date(value: str) -> date:
+    """An argparse type for YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _days(value: str) -> int:
+    """An argparse type for a non-negative number of days."""
+    try:
+        days = int(value)
+    except ValueError:
+        days = -1
+    if days < 0:
+        raise argparse.ArgumentTypeError(f"not a number of days: {value!r}")
+    return days
+
+
+def _store_engine() -> Engine:
+    """The store's engine for `DATABASE_URL`, migrated to head."""
+    from clinicbot.store.db import get_engine, upgrade
+
+    engine = get_engine()
+    upgrade(engine)
+    return engine
+
+
+def _db_error(exc: Exception) -> int:
+    """Report a database failure on stderr (no data, no URL) and return the exit code."""
+    orig = getattr(exc, "orig", None) or exc
+    detail = (str(orig).strip().splitlines() or [""])[0]
+    sys.stderr.write(f"clinicbot: database error: {type(orig).__name__}: {detail}\n")
+    return 1
+
+
+def _bookings_export(args: argparse.Namespace, out: TextIO) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    from clinicbot.store.service import export_bookings, to_csv
+
+    try:
+        with Session(_store_engine(), future=True) as session, session.begin():
+            rows = export_bookings(session, since=args.since)
+    except SQLAlchemyError as exc:
+        return _db_error(exc)
+    if args.format == "csv":
+        to_csv(rows, out)
+    else:
+        out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    out.flush()
+    return 0
+
+
+def _purge(args: argparse.Namespace, out: TextIO) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    from clinicbot.store.service import purge
+
+    try:
+        with Session(_store_engine(), future=True) as session, session.begin():
+            counts = purge(session, args.older_than)
+    except SQLAlchemyError as exc:
+        return _db_error(exc)
+    out.write(json.dumps({"older_than_days": args.older_than, "deleted": counts}) + "\n")
+    out.flush()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `clinicbot`."""
     parser = argparse.ArgumentParser(prog="clinicbot", description="Lower-back-pain triage assistant tools.")
@@ -33,6 +108,15 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("triage", help="triage one message, or one per line from stdin, as JSON lines")
     t.add_argument("text", nargs="?", help="the message; without it, read lines from stdin")
     t.set_defaults(func=_triage)
+    b = sub.add_parser("bookings", help="stored booking requests")
+    bsub = b.add_subparsers(dest="bookings_command", required=True)
+    e = bsub.add_parser("export", help="print the stored booking requests as JSON or CSV")
+    e.add_argument("--format", choices=("json", "csv"), default="json", help="output format (default json)")
+    e.add_argument("--since", type=_iso_date, help="only bookings created on or after this date (YYYY-MM-DD, UTC)")
+    e.set_defaults(func=_bookings_export)
+    p = sub.add_parser("purge", help="delete conversations and bookings older than the retention period")
+    p.add_argument("--older-than", dest="older_than", type=_days, required=True, metavar="DAYS")
+    p.set_defaults(func=_purge)
     return parser
 
 

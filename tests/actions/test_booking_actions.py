@@ -101,7 +101,11 @@ def test_saved_booking_is_confirmed(monkeypatch):
 
 def test_emergency_at_the_end_gives_the_emergency_message_not_a_booking(monkeypatch):
     monkeypatch.setattr(booking_actions, "save_booking", lambda t: pytest.fail("must not save"))
-    slots = {**_confirmed_slots(), names.TRIAGE_LEVEL: "emergency", names.FINDINGS: {"saddle_numbness": ["present", "numb"]}}
+    slots = {
+        **_confirmed_slots(),
+        names.TRIAGE_LEVEL: "emergency",
+        names.FINDINGS: {"saddle_numbness": ["present", "numb"]},
+    }
     d = CollectingDispatcher()
     ActionFinishBooking().run(d, make_tracker(slots=slots, active_loop=names.BOOKING_FORM), DOMAIN)
     assert "112" in d.messages[0]["text"]

@@ -15,20 +15,38 @@ NOW = dt.datetime(2026, 11, 25, 14, 0, tzinfo=IST)  # a Wednesday afternoon
 
 @pytest.mark.parametrize(
     "text,e164",
-    [("98765 43210", "+919876543210"), ("+91 98765-43210", "+919876543210"), ("09876543210", "+919876543210"), ("my number is 9876543210", "+919876543210"), ("12345", None), ("call me", None)],
+    [
+        ("98765 43210", "+919876543210"),
+        ("+91 98765-43210", "+919876543210"),
+        ("09876543210", "+919876543210"),
+        ("my number is 9876543210", "+919876543210"),
+        ("12345", None),
+        ("call me", None),
+    ],
 )
 def test_phone(text, e164):
     assert booking.parse_phone(text) == e164
 
 
-@pytest.mark.parametrize("text,name", [("ravi kumar", "Ravi Kumar"), ("my name is Anita", "Anita"), ("9876", None), ("<b>x</b>", None), ("", None)])
+@pytest.mark.parametrize(
+    "text,name",
+    [("ravi kumar", "Ravi Kumar"), ("my name is Anita", "Anita"), ("9876", None), ("<b>x</b>", None), ("", None)],
+)
 def test_name(text, name):
     assert booking.parse_name(text) == name
 
 
 @pytest.mark.parametrize(
     "text,loc",
-    [("Noida", "noida"), ("sector 47", "noida"), ("Greater Noida", "greater_noida"), ("KDSG", "greater_noida"), ("greter noida", "greater_noida"), ("noda", "noida"), ("delhi", None)],
+    [
+        ("Noida", "noida"),
+        ("sector 47", "noida"),
+        ("Greater Noida", "greater_noida"),
+        ("KDSG", "greater_noida"),
+        ("greter noida", "greater_noida"),
+        ("noda", "noida"),
+        ("delhi", None),
+    ],
 )
 def test_location(text, loc):
     assert booking.match_location(text) == loc

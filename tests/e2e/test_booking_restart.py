@@ -34,7 +34,10 @@ class Stack:
         self.proc = subprocess.Popen(["bash", "-c", cmd], cwd=ROOT, env=self.env, start_new_session=True)
         for _ in range(240):
             try:
-                if requests.get(f"http://127.0.0.1:{RASA_PORT}/", timeout=2).ok and requests.get(f"http://127.0.0.1:{ACTIONS_PORT}/health", timeout=2).ok:
+                if (
+                    requests.get(f"http://127.0.0.1:{RASA_PORT}/", timeout=2).ok
+                    and requests.get(f"http://127.0.0.1:{ACTIONS_PORT}/health", timeout=2).ok
+                ):
                     return
             except requests.RequestException:
                 pass
@@ -73,7 +76,13 @@ def say(sender: str, text: str) -> str:
 
 
 def export(env: dict) -> list:
-    out = subprocess.run([str(ROOT / ".venv" / "bin" / "clinicbot"), "bookings", "export", "--format", "json"], env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "clinicbot"), "bookings", "export", "--format", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout)
 
 
@@ -83,7 +92,17 @@ def test_booking_survives_a_restart_and_is_stored_exactly_once(env):
     try:
         stack.start()
         reply = say(sender, "my lower back is sore on both sides after heavy squats yesterday")
-        answers = {"between your legs": "no", "bladder": "no", "both of your legs": "no", "fever": "no", "travel into": "no", "How old": "34", "back pain from the gym before": "yes", "Where is the pain": "both sides", "What makes it worse": "bending forward"}
+        answers = {
+            "between your legs": "no",
+            "bladder": "no",
+            "both of your legs": "no",
+            "fever": "no",
+            "travel into": "no",
+            "How old": "34",
+            "back pain from the gym before": "yes",
+            "Where is the pain": "both sides",
+            "What makes it worse": "bending forward",
+        }
         for _ in range(12):
             if "not a diagnosis" in reply:
                 break

@@ -1,0 +1,1 @@
+"""Alembic migrations of the store (run with `clinicbot.store.db.upgrade`)."""
