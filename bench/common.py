@@ -7,7 +7,7 @@ import subprocess
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Sequence, Tuple
+from typing import Any, Dict, List, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
@@ -64,7 +64,7 @@ def venv_bin(name: str) -> Path:
     return Path(sys.executable).parent / name
 
 
-def tool_env(extra: Mapping[str, str] | None = None) -> Dict[str, str]:
+def tool_env() -> Dict[str, str]:
     """Environment for project subprocesses: the project importable, quiet TensorFlow, no telemetry, and a
     Rasa graph cache of the bench's own (so the developers' .rasa/cache is neither used nor grown)."""
     env = dict(os.environ)
@@ -72,7 +72,6 @@ def tool_env(extra: Mapping[str, str] | None = None) -> Dict[str, str]:
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env["RASA_TELEMETRY_ENABLED"] = "false"
     env["RASA_CACHE_DIRECTORY"] = str(VAR / "cache")
-    env.update(extra or {})
     return env
 
 

@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Tuple
 import numpy as np
 
 from bench.common import ROOT, VAR, Figure, SectionResult, Target, rel, run_logged, venv_bin
-from bench.stats import bootstrap_interval, macro_f1
+from bench.stats import bootstrap_interval, macro_f1, wilson
 
 FOLDS = 5
 OUT = VAR / "nlu-cv"
@@ -79,7 +79,7 @@ def figures(report: Dict[str, Any], truth: List[str], pred: List[str], seconds: 
         Figure("intent_macro_f1_true_labels", "Intent macro-F1, true intents only",
                float(np.mean([v["f1-score"] for v in true_rows])), "", None, n),
         Figure("intent_accuracy", "Intent accuracy (5-fold CV)", correct / len(truth) if truth else None,
-               "%", correct, len(truth)),
+               "%", correct, len(truth), wilson(correct, len(truth))),
         Figure("nlu_cv_seconds", "NLU cross-validation wall time", seconds, "s", None, 1),
     ]
 
