@@ -1,6 +1,6 @@
-"""Runtime configuration of the stack from the environment: Rasa's endpoints (tracker and lock store).
+"""Runtime configuration of the stack from the environment: Rasa's endpoints and credentials.
 
-`python -m clinicbot.deploy endpoints` prints the endpoints YAML that scripts/stack.sh hands to Rasa.
+`python -m clinicbot.deploy endpoints|credentials` prints the YAML that scripts/stack.sh hands to Rasa.
 """
 
 from __future__ import annotations
@@ -59,13 +59,38 @@ def endpoints(env: Mapping[str, str]) -> Dict[str, Any]:
     }
 
 
+# Channels and the environment variables that enable them (interfaces.md); their secrets are read
+# from the environment by the channel itself, so the written file holds none.
+CHANNELS = {
+    "clinicbot.channels.telegram.SecureTelegramInput": ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET"),
+    "clinicbot.channels.whatsapp.TwilioWhatsAppInput": (
+        "TWILIO_ACCOUNT_SID",
+        "TWILIO_AUTH_TOKEN",
+        "TWILIO_WHATSAPP_FROM",
+        "PUBLIC_BASE_URL",
+    ),
+}
+
+
+def credentials(env: Mapping[str, str]) -> Dict[str, Any]:
+    """The enabled input channels: REST unless REST_CHANNEL=off, and each channel whose variables are set."""
+    out: Dict[str, Any] = {}
+    if env.get("REST_CHANNEL", "on").lower() not in ("off", "0", "false", "no"):
+        out["rest"] = None
+    for module, needed in CHANNELS.items():
+        if all(env.get(v) for v in needed):
+            out[module] = {"enabled": True}
+    return out
+
+
 def main(argv: Optional[list] = None) -> int:
     """Prints the requested configuration."""
     args = argv if argv is not None else sys.argv[1:]
-    if args != ["endpoints"]:
-        print("usage: python -m clinicbot.deploy endpoints", file=sys.stderr)
+    makers = {"endpoints": endpoints, "credentials": credentials}
+    if len(args) != 1 or args[0] not in makers:
+        print("usage: python -m clinicbot.deploy endpoints|credentials", file=sys.stderr)
         return 2
-    yaml.safe_dump(endpoints(os.environ), sys.stdout, sort_keys=False)
+    yaml.safe_dump(makers[args[0]](os.environ), sys.stdout, sort_keys=False)
     return 0
 
 

@@ -9,12 +9,13 @@ PIDS=()
 
 start_stack() {
   "$BIN/python" -m clinicbot.deploy endpoints >var/endpoints.yml || return 1
+  "$BIN/python" -m clinicbot.deploy credentials >var/credentials.yml || return 1
   SANIC_HOST=127.0.0.1 "$BIN/rasa" run actions --actions actions -p "$ACTIONS_PORT" --cors "" >var/logs/actions.log 2>&1 &
   PIDS+=($!)
   local api=()
   if [ -n "${RASA_API_TOKEN:-}" ]; then api=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
   "$BIN/rasa" run --model "$MODEL" -i 127.0.0.1 -p "$RASA_PORT" --endpoints var/endpoints.yml \
-    --credentials credentials.yml --cors "" "${api[@]}" >var/logs/rasa.log 2>&1 &
+    --credentials var/credentials.yml --cors "" "${api[@]}" >var/logs/rasa.log 2>&1 &
   PIDS+=($!)
 }
 

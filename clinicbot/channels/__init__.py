@@ -1,0 +1,1 @@
+"""Authenticated channels (Telegram, WhatsApp through Twilio): Rasa input channels, enabled by environment."""

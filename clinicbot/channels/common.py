@@ -1,0 +1,34 @@
+"""Pieces the channel connectors share: reading settings, answering bad requests, safe delivery."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import Any, Dict, Mapping, Optional
+
+logger = logging.getLogger(__name__)
+
+
+def env(name: str, environ: Optional[Mapping[str, str]] = None) -> str:
+    """A setting from the environment, or an empty string."""
+    return (environ if environ is not None else os.environ).get(name, "").strip()
+
+
+def parse_json(body: bytes) -> Optional[Dict[str, Any]]:
+    """A JSON object from a request body, or None when it is not one."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+async def deliver(channel: str, coro: Any) -> bool:
+    """Awaits a send; a failure is logged without personal data and never reaches the webhook's answer."""
+    try:
+        await coro
+        return True
+    except Exception as exc:
+        logger.error("%s: a reply could not be delivered (%s)", channel, type(exc).__name__)
+        return False

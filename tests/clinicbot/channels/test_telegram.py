@@ -1,0 +1,81 @@
+"""Telegram: forged or missing secrets refused, genuine updates answered, failures kept off the webhook."""
+
+from __future__ import annotations
+
+import aiohttp
+import pytest
+
+from clinicbot.channels.telegram import SECRET_HEADER, SecureTelegramInput, TelegramBotApi, register_webhook
+
+SECRET = "s3cret-token_value"
+
+
+def update(text="my back hurts", chat=4242):
+    return {
+        "update_id": 10001,
+        "message": {
+            "message_id": 7,
+            "date": 1764000000,
+            "chat": {"id": chat, "type": "private", "first_name": "A"},
+            "from": {"id": chat, "is_bot": False, "first_name": "A"},
+            "text": text,
+        },
+    }
+
+
+async def post(url, json=None, data=None, headers=None):
+    async with aiohttp.ClientSession() as s:
+        async with s.post(url + "/webhook", json=json, data=data, headers=headers or {}) as r:
+            return r.status
+
+
+@pytest.mark.parametrize("headers", [{}, {SECRET_HEADER: "wrong"}, {SECRET_HEADER: SECRET + "x"}, {SECRET_HEADER: ""}])
+async def test_forged_or_missing_secret_is_refused(serve, upstream, headers):
+    url, received = await serve(SecureTelegramInput("TOKEN", SECRET, upstream.url))
+    assert await post(url, json=update(), headers=headers) == 403
+    assert received == [] and upstream.calls == []
+
+
+async def test_genuine_update_is_answered_with_an_inline_keyboard(serve, upstream):
+    url, received = await serve(SecureTelegramInput("TOKEN", SECRET, upstream.url))
+    assert await post(url, json=update(), headers={SECRET_HEADER: SECRET}) == 200
+    assert received[0].text == "my back hurts" and received[0].sender_id == "4242"
+    path, body = upstream.calls[0]
+    assert path == "/botTOKEN/sendMessage"
+    assert body["reply_markup"]["inline_keyboard"][0][0] == {"text": "Yes", "callback_data": "/affirm"}
+
+
+async def test_start_and_button_presses(serve, upstream):
+    url, received = await serve(SecureTelegramInput("TOKEN", SECRET, upstream.url))
+    await post(url, json=update("/start"), headers={SECRET_HEADER: SECRET})
+    press = {
+        "update_id": 2,
+        "callback_query": {
+            "id": "1",
+            "from": {"id": 5},
+            "data": "/deny",
+            "message": {"message_id": 8, "chat": {"id": 5}},
+        },
+    }
+    await post(url, json=press, headers={SECRET_HEADER: SECRET})
+    assert [m.text for m in received] == ["hi", "/deny"]
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"[1,2]", b"\xff\xfe", b""])
+async def test_malformed_bodies_get_4xx(serve, upstream, body):
+    url, _ = await serve(SecureTelegramInput("TOKEN", SECRET, upstream.url))
+    assert await post(url, data=body, headers={SECRET_HEADER: SECRET, "Content-Type": "application/json"}) == 400
+
+
+async def test_delivery_failure_still_answers_200(serve, upstream, caplog):
+    upstream.fail = True
+    url, received = await serve(SecureTelegramInput("TOKEN", SECRET, upstream.url))
+    assert await post(url, json=update("my name is Ravi"), headers={SECRET_HEADER: SECRET}) == 200
+    assert received and "could not be delivered" in caplog.text and "Ravi" not in caplog.text
+
+
+async def test_webhook_registration_sends_the_secret(upstream):
+    await register_webhook(TelegramBotApi("TOKEN", upstream.url), "https://clinic.example", SECRET)
+    path, body = upstream.calls[0]
+    assert path == "/botTOKEN/setWebhook"
+    assert body["secret_token"] == SECRET and body["url"] == "https://clinic.example/webhooks/telegram/webhook"

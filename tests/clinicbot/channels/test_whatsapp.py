@@ -1,0 +1,85 @@
+"""WhatsApp through Twilio: signatures made by twilio's RequestValidator; forged ones refused."""
+
+from __future__ import annotations
+
+import aiohttp
+import pytest
+from twilio.request_validator import RequestValidator
+
+from clinicbot.channels.whatsapp import PATH, TwilioWhatsAppInput
+
+TOKEN, BASE = "twilio-auth-token", "https://clinic.example"
+FORM = {
+    "From": "whatsapp:+919876543210",
+    "To": "whatsapp:+14155238886",
+    "Body": "my back hurts",
+    "MessageSid": "SM123",
+    "AccountSid": "AC1",
+}
+
+
+def sign(params, token=TOKEN):
+    return RequestValidator(token).compute_signature(BASE + PATH, params)
+
+
+async def post(url, form=None, headers=None, data=None):
+    async with aiohttp.ClientSession() as s:
+        async with s.post(url + "/webhook", data=data if data is not None else form, headers=headers or {}) as r:
+            return r.status
+
+
+def channel(upstream):
+    return TwilioWhatsAppInput("AC1", TOKEN, "whatsapp:+14155238886", BASE, upstream.url)
+
+
+async def test_genuine_request_is_answered_with_numbered_options(serve, upstream):
+    url, received = await serve(channel(upstream))
+    assert await post(url, FORM, {"X-Twilio-Signature": sign(FORM)}) == 204
+    assert received[0].text == "my back hurts"
+    path, body = upstream.calls[0]
+    assert path == "/2010-04-01/Accounts/AC1/Messages.json"
+    assert "1. Yes" in body["Body"] and "2. No" in body["Body"] and body["To"] == FORM["From"]
+    reply = {**FORM, "Body": "2"}
+    assert await post(url, reply, {"X-Twilio-Signature": sign(reply)}) == 204
+    assert received[1].text == "/deny"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"X-Twilio-Signature": "bm9wZQ=="},
+        {"X-Twilio-Signature": sign(FORM, "another-token")},
+        {"X-Twilio-Signature": sign({**FORM, "Body": "other"})},
+    ],
+)
+async def test_forged_or_missing_signature_is_refused(serve, upstream, headers):
+    url, received = await serve(channel(upstream))
+    assert await post(url, FORM, headers) == 403
+    assert received == []
+
+
+async def test_signed_request_without_a_body_gets_400(serve, upstream):
+    url, _ = await serve(channel(upstream))
+    assert (
+        await post(
+            url, data=b"", headers={"X-Twilio-Signature": sign({}), "Content-Type": "application/x-www-form-urlencoded"}
+        )
+        == 400
+    )
+
+
+async def test_malformed_form_is_4xx(serve, upstream):
+    url, _ = await serve(channel(upstream))
+    assert await post(
+        url,
+        data=b"\xff\xfe=\xff",
+        headers={"X-Twilio-Signature": "x", "Content-Type": "application/x-www-form-urlencoded"},
+    ) in (400, 403)
+
+
+async def test_delivery_failure_still_answers(serve, upstream, caplog):
+    upstream.fail = True
+    url, received = await serve(channel(upstream))
+    assert await post(url, FORM, {"X-Twilio-Signature": sign(FORM)}) == 204
+    assert received and "could not be delivered" in caplog.text and "9876543210" not in caplog.text
