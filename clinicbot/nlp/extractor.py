@@ -12,9 +12,11 @@ from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
 from clinicbot.nlp.rules import (
+    GAP_BREAKS,
     GAP_MANY,
     GAP_MANY_LEN,
     GAP_ONE,
+    REGEX_PREFIX,
     ContextRules,
     Normalisation,
     Targets,
@@ -141,6 +143,7 @@ class Extractor:
         self.values = values or ValueReader()
         self.vocab = vocabulary()
         self._history_present = {f for f, s in self.targets.findings.items() if s.history_is_present}
+        self._red_flags = set(self.vocab.red_flags)
         nlp = spacy.blank("en")
         self._add_splits(nlp)
         rule_words = self._rule_words()
@@ -183,13 +186,13 @@ class Extractor:
         for spec in self.targets.findings.values():
             for pat in spec.patterns + spec.mentions + spec.fixed_status.absent + spec.fixed_status.present:
                 for e in pattern_tokens(pat):
-                    if not e.startswith("{"):
+                    if not e.startswith(("{", REGEX_PREFIX)):
                         words.update(w for w in e.rstrip("?").split("|") if w not in (GAP_ONE, GAP_MANY))
         return words
 
     def compile(self, pattern: str) -> List[Dict[str, Any]]:
         """A pattern of the rule language as a spaCy token pattern."""
-        gap = {"NORM": {"NOT_IN": self._gap_stop}, "IS_PUNCT": False, "OP": "?"}
+        gap = {"NORM": {"NOT_IN": self._gap_stop + GAP_BREAKS}, "OP": "?"}
         out: List[Dict[str, Any]] = []
         for e in pattern_tokens(pattern):
             if e == GAP_ONE:
@@ -197,6 +200,9 @@ class Extractor:
                 continue
             if e == GAP_MANY:
                 out.extend(dict(gap) for _ in range(GAP_MANY_LEN))
+                continue
+            if e.startswith(REGEX_PREFIX):
+                out.append({"NORM": {"REGEX": e[len(REGEX_PREFIX) :]}})
                 continue
             optional = e.endswith("?") and len(e) > 1
             name = e[:-1] if optional else e
@@ -281,19 +287,33 @@ class Extractor:
             priority = self.targets.findings[fid].priority
             candidates.append((priority, span.end - span.start, span, fid, kind, fixed))
         candidates.sort(key=lambda c: (-c[0], -c[1], c[2].start, c[4] != KIND_FIXED))
-        taken: Set[int] = set()
+        taken: List[Tuple[Set[int], str]] = []
         found: List[ExtractedFinding] = []
         for _, _, span, fid, kind, fixed in candidates:
             idx = set(range(span.start, span.end))
-            if idx & taken:
+            if any(idx & tokens and self._blocks(other, fid) for tokens, other in taken):
                 continue
             status = fixed or self._status(fid, kind, cues.get((span.start, span.end, span.label_), set()))
             if status is None:
                 continue
-            taken |= idx
+            taken.append((idx, fid))
             found.append(ExtractedFinding(fid, status, span.text, span.start_char, span.end_char))
         found.sort(key=lambda f: f.start)
         return Extraction(text=text, findings=found, values=self.values.read(text, today))
+
+    def _blocks(self, taken: str, candidate: str) -> bool:
+        """Whether words already read as ``taken`` cannot also be read as ``candidate``.
+
+        A red flag claims its words from features ("numb between my legs" is not leg numbness); two
+        features may share words ("twisting and arching both hurt") unless the rules say one
+        overrides the other ("bending backwards" is not bending forward).
+        """
+        if taken == candidate:
+            return True
+        red = self._red_flags
+        if taken in red:
+            return candidate not in red and candidate not in self.targets.findings[taken].shares_words_with
+        return candidate in self.targets.findings[taken].overrides
 
     def _status(self, fid: str, kind: str, categories: Set[str]) -> Optional[str]:
         status = PRESENT

@@ -20,6 +20,9 @@ DATA = Path(__file__).parent / "data"
 GAP_ONE = "*"
 GAP_MANY = "**"
 GAP_MANY_LEN = 4
+REGEX_PREFIX = "re:"
+# Punctuation a gap never crosses (brackets and quotes it may).
+GAP_BREAKS = [",", ";", ":", "!", "?", ".", "\n"]
 
 
 class FixedStatus(BaseModel, extra="forbid"):
@@ -37,6 +40,8 @@ class TargetSpec(BaseModel, extra="forbid"):
     mentions: List[str] = []
     history_is_present: bool = False
     fixed_status: FixedStatus = FixedStatus()
+    overrides: List[str] = []
+    shares_words_with: List[str] = []
 
 
 class Targets(BaseModel, extra="forbid"):
@@ -59,6 +64,8 @@ class Targets(BaseModel, extra="forbid"):
                 raise ValueError(f"targets.yml: {fid} has no patterns")
             for pat in every:
                 check_pattern(pat, lexicon, f"targets.yml {fid}")
+            for other in spec.overrides + spec.shares_words_with:
+                vocab.check_finding(other, f"targets.yml {fid} overrides")
         for pat in values["ignore"]:
             check_pattern(pat, lexicon, "targets.yml ignore")
         for group, words in lexicon.items():
@@ -109,6 +116,9 @@ class AgeRules(BaseModel, extra="forbid"):
 
     min: int
     max: int
+    tens: Dict[str, int]
+    ones: Dict[str, int]
+    teens: Dict[str, int]
     patterns: List[str]
 
     @validator("patterns", each_item=True)
@@ -178,6 +188,9 @@ def check_pattern(pattern: str, lexicon: Dict[str, List[str]], where: str) -> No
     if not elements or all(e in (GAP_ONE, GAP_MANY) for e in elements):
         raise ValueError(f"{where}: empty pattern {pattern!r}")
     for e in elements:
+        if e.startswith(REGEX_PREFIX):
+            re.compile(e[len(REGEX_PREFIX) :])
+            continue
         name = e.rstrip("?")
         if name.startswith("{"):
             if not name.endswith("}") or name[1:-1] not in lexicon:

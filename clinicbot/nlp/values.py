@@ -19,6 +19,8 @@ class ValueReader:
         r = self.rules
         flags = re.IGNORECASE
         self._age = [re.compile(p, flags) for p in r.age.patterns]
+        tens, ones = "|".join(r.age.tens), "|".join(r.age.ones)
+        self._age_words = re.compile(rf"\b({tens})(?:[\s-]*({ones}))?\b|\b({'|'.join(r.age.teens)})\b", flags)
         self._quantity = re.compile(r.duration.quantity, flags)
         self._before = re.compile(r.duration.before, flags)
         self._after = re.compile(r.duration.after, flags)
@@ -46,7 +48,8 @@ class ValueReader:
         return out
 
     def age(self, text: str) -> Optional[int]:
-        """The visitor's age, if stated."""
+        """The visitor's age, if stated (digits or words)."""
+        text = self._age_words.sub(self._digits, text)
         for rx in self._age:
             for m in rx.finditer(text):
                 value = int(m.group(1))
@@ -78,6 +81,12 @@ class ValueReader:
             delta = (today.weekday() - wd) % 7
             return delta or 7
         return None
+
+    def _digits(self, m: re.Match[str]) -> str:
+        a = self.rules.age
+        if m.group(3):
+            return str(a.teens[m.group(3).lower()])
+        return str(a.tens[m.group(1).lower()] + (a.ones[m.group(2).lower()] if m.group(2) else 0))
 
     @staticmethod
     def first(table: list, text: str) -> Optional[str]:

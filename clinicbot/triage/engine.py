@@ -165,7 +165,7 @@ class _Assessor:
         if days is not None and days > t.long_duration_days.value:
             return "soon", "duration"
         if (
-            top == "muscle_strain"
+            top in self.rules.not_improving_causes
             and days is not None
             and days > t.strain_recovery_days.value
             and not self.present("improving")

@@ -85,6 +85,7 @@ class RuleSet(BaseModel, extra="forbid"):
     screening_order: List[str]
     red_flag_causes: List[RedFlagCause]
     soon_causes: List[str]
+    not_improving_causes: List[str]
     causes: Dict[str, CauseRule]
     min_score: float
     min_listed: int
@@ -102,7 +103,7 @@ class RuleSet(BaseModel, extra="forbid"):
             vocab.check_cause(rfc.cause, "red_flag_causes")
             for fid in rfc.when_any:
                 vocab.check_finding(fid, "red_flag_causes")
-        for cid in values["soon_causes"]:
+        for cid in values["soon_causes"] + values["not_improving_causes"]:
             vocab.check_cause(cid, "soon_causes")
         triggers = vocab.values["trigger_exercise"]
         for cid, rule in values["causes"].items():
