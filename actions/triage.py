@@ -41,16 +41,17 @@ class ActionUpdateTriage(Action):
             dispatcher.utter_message(text=notice)
         if tracker.get_slot(names.BOOKING_SAVED):
             _append_quietly(tracker)
-        events: List[EventType] = [
-            SlotSet(names.FINDINGS, dialogue.encode(state.findings)),
-            SlotSet(names.VALUES, state.values),
-            SlotSet(names.TRIAGE_LEVEL, state.result.level),
-            SlotSet(names.RED_FLAGS, state.result.red_flags),
-            SlotSet(names.LIKELY_CAUSES, state.result.cause_ids),
-            SlotSet(names.RULES_VERSION, state.result.rules_version),
-        ]
-        events += [SlotSet(k, v) for k, v in state.screen.items() if tracker.get_slot(k) != v]
-        return events
+        slots = {
+            names.FINDINGS: dialogue.encode(state.findings),
+            names.VALUES: state.values,
+            names.TRIAGE_LEVEL: state.result.level,
+            names.RED_FLAGS: state.result.red_flags,
+            names.LIKELY_CAUSES: state.result.cause_ids,
+            names.RULES_VERSION: state.result.rules_version,
+            **state.screen,
+        }
+        # Only what changed: every event is stored and replayed with the tracker.
+        return [SlotSet(k, v) for k, v in slots.items() if tracker.get_slot(k) != v]
 
 
 def _append_quietly(tracker: Tracker) -> None:

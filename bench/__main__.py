@@ -16,7 +16,7 @@ from importlib import metadata
 from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 from bench import latency, memory, nlu_cv, training, triage_quality
-from bench.common import RESULT_JSON, SectionResult, rel
+from bench.common import RESULT_JSON, SectionResult, clear_cache, rel
 from bench.report import Outcome, render, write_json
 
 SECTIONS: Tuple[Tuple[str, str, Callable[[], SectionResult]], ...] = (
@@ -64,16 +64,19 @@ def meta() -> Dict[str, Any]:
 
 def header(info: Dict[str, Any]) -> str:
     """The first line of the table."""
-    return (f"clinicbot benchmark  {info['generated_at']}  rasa {info['rasa']}, python {info['python']}, "
-            f"{info['cpus']} CPUs")
+    return (
+        f"clinicbot benchmark  {info['generated_at']}  rasa {info['rasa']}, python {info['python']}, "
+        f"{info['cpus']} CPUs"
+    )
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Command-line arguments: optionally, the sections to run."""
     names = [name for name, _, _ in SECTIONS]
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("sections", nargs="*", metavar="SECTION",
-                        help=f"sections to run (default all): {', '.join(names)}")
+    parser.add_argument(
+        "sections", nargs="*", metavar="SECTION", help=f"sections to run (default all): {', '.join(names)}"
+    )
     args = parser.parse_args(argv)
     unknown = sorted(set(args.sections) - set(names))
     if unknown:
@@ -84,7 +87,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the selected sections in order, print the table and write the JSON."""
     wanted = parse_args(argv).sections
-    outcomes: List[Outcome] = [run_section(*s) for s in SECTIONS if not wanted or s[0] in wanted]
+    clear_cache()
+    try:
+        outcomes: List[Outcome] = [run_section(*s) for s in SECTIONS if not wanted or s[0] in wanted]
+    finally:
+        clear_cache()
     info = meta()
     print(render(outcomes, header(info)), flush=True)
     write_json(RESULT_JSON, outcomes, info)

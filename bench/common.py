@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import asdict, dataclass, field
@@ -12,6 +13,7 @@ from typing import Any, Dict, List, Sequence, Tuple
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
 RESULT_JSON = ROOT / "var" / "bench.json"
+CACHE = VAR / "cache"
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,13 @@ def tool_env() -> Dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env["RASA_TELEMETRY_ENABLED"] = "false"
-    env["RASA_CACHE_DIRECTORY"] = str(VAR / "cache")
+    env["RASA_CACHE_DIRECTORY"] = str(CACHE)
     return env
+
+
+def clear_cache() -> None:
+    """Delete the bench's Rasa graph cache (forced and cross-validation trainings never reuse it)."""
+    shutil.rmtree(CACHE, ignore_errors=True)
 
 
 def run_logged(cmd: Sequence[str], log: Path, cwd: Path = ROOT, timeout: float = 3600.0) -> None:
@@ -80,8 +87,14 @@ def run_logged(cmd: Sequence[str], log: Path, cwd: Path = ROOT, timeout: float =
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as out:
         proc = subprocess.run(
-            list(cmd), cwd=cwd, env=tool_env(), stdin=subprocess.DEVNULL, stdout=out,
-            stderr=subprocess.STDOUT, timeout=timeout, check=False,
+            list(cmd),
+            cwd=cwd,
+            env=tool_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            timeout=timeout,
+            check=False,
         )
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:3])}... exited {proc.returncode}; log {log}:\n{tail(log)}")

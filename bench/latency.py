@@ -31,13 +31,31 @@ START_TIMEOUT = 300.0
 # Realistic clinicbot conversations: greeting, symptoms, screening answers, FAQs, booking, goodbye.
 CLINICBOT_CONVERSATIONS: Tuple[Tuple[str, ...], ...] = (
     ("hi", "my lower back hurts since deadlifts yesterday, both sides", "no", "no", "no", "thanks, bye"),
-    ("hello doctor", "the pain shoots down my left leg after squats", "no", "yes", "can i still train with back pain",
-     "book an appointment"),
-    ("good morning", "will an x-ray show a slipped disc", "how long does a slipped disc take to heal",
-     "my back is stiff after rows", "nope", "thank you"),
+    (
+        "hello doctor",
+        "the pain shoots down my left leg after squats",
+        "no",
+        "yes",
+        "can i still train with back pain",
+        "book an appointment",
+    ),
+    (
+        "good morning",
+        "will an x-ray show a slipped disc",
+        "how long does a slipped disc take to heal",
+        "my back is stiff after rows",
+        "nope",
+        "thank you",
+    ),
     ("hey", "lower back sore since 3 days after gym, no leg pain", "no", "no", "yes", "bye"),
-    ("hi doc", "back pain after overhead press, hurts when i lean back", "no", "no",
-     "is it ok to lift with a sore back", "are you a bot?"),
+    (
+        "hi doc",
+        "back pain after overhead press, hurts when i lean back",
+        "no",
+        "no",
+        "is it ok to lift with a sore back",
+        "are you a bot?",
+    ),
 )
 # The stock bot's own kind of messages (rasa init's moodbot).
 STOCK_CONVERSATIONS: Tuple[Tuple[str, ...], ...] = (
@@ -169,7 +187,12 @@ def stock_server(model: Path) -> Iterator[int]:
     cmd = [str(venv_bin("rasa")), "run", "--model", str(model), "-p", str(STOCK_PORT), "-i", HOST]
     with log.open("w") as out:
         proc = subprocess.Popen(
-            cmd, cwd=STOCK_DIR, env=tool_env(), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+            cmd,
+            cwd=STOCK_DIR,
+            env=tool_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     try:
@@ -204,23 +227,43 @@ def run() -> SectionResult:
         stock = measure(port, STOCK_CONVERSATIONS, "stock")
     ratio = percentile(clinic.latencies_ms, 95) / percentile(stock.latencies_ms, 95)
     figures = run_figures("clinicbot", "clinicbot", clinic) + run_figures("stock", "stock rasa init bot", stock)
-    figures.append(Figure("p95_ratio", "p95 ratio clinicbot / stock", ratio, "x", None, len(clinic.latencies_ms),
-                          ratio_interval(clinic.latencies_ms, stock.latencies_ms), Target("<=", 1.5, "<= 1.5")))
+    figures.append(
+        Figure(
+            "p95_ratio",
+            "p95 ratio clinicbot / stock",
+            ratio,
+            "x",
+            None,
+            len(clinic.latencies_ms),
+            ratio_interval(clinic.latencies_ms, stock.latencies_ms),
+            Target("<=", 1.5, "<= 1.5"),
+        )
+    )
     details: Dict[str, Any] = {
-        "messages": MESSAGES, "conversation_length": CONVERSATION_LENGTH,
-        "clinicbot": run_details(clinic), "stock": run_details(stock),
-        "stock_model": rel(model), "stock_model_reused": reused,
+        "messages": MESSAGES,
+        "conversation_length": CONVERSATION_LENGTH,
+        "clinicbot": run_details(clinic),
+        "stock": run_details(stock),
+        "stock_model": rel(model),
+        "stock_model_reused": reused,
     }
     return SectionResult(figures, details, notes=errors_note(clinic, stock))
 
 
 def run_details(run: Run) -> Dict[str, Any]:
     """A run's raw figures for the JSON."""
-    return {"latencies_ms": [round(x, 2) for x in run.latencies_ms], "errors": run.errors,
-            "empty_replies": run.empty_replies, "warmup_ms": run.warmup_ms}
+    return {
+        "latencies_ms": [round(x, 2) for x in run.latencies_ms],
+        "errors": run.errors,
+        "empty_replies": run.empty_replies,
+        "warmup_ms": run.warmup_ms,
+    }
 
 
 def errors_note(clinic: Run, stock: Run) -> List[str]:
     """A note when requests failed (their time is still counted)."""
-    return [f"{name}: {r.errors} of {len(r.latencies_ms)} requests failed"
-            for name, r in (("clinicbot", clinic), ("stock", stock)) if r.errors]
+    return [
+        f"{name}: {r.errors} of {len(r.latencies_ms)} requests failed"
+        for name, r in (("clinicbot", clinic), ("stock", stock))
+        if r.errors
+    ]

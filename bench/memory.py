@@ -80,9 +80,7 @@ def server_pids(port: int, fragment: str) -> List[int]:
     return socket_owners(listening_inodes(port)) or cmdline_matches(fragment)
 
 
-def measure(
-    key: str, label: str, port: int, fragment: str, target: Target | None
-) -> Tuple[Figure, Dict[str, Any]]:
+def measure(key: str, label: str, port: int, fragment: str, target: Target | None) -> Tuple[Figure, Dict[str, Any]]:
     """The figure for one server and its details (pids, VmHWM and VmRSS of each)."""
     found = server_pids(port, fragment)
     per_pid: Dict[int, Dict[str, int | None]] = {

@@ -28,8 +28,19 @@ SUMMARY_KEYS = {"accuracy", "macro avg", "weighted avg", "micro avg"}
 def command() -> List[str]:
     """The cross-validation command."""
     return [
-        str(venv_bin("rasa")), "test", "nlu", "--nlu", "data/nlu.yml", "--config", "config.yml",
-        "--cross-validation", "--folds", str(FOLDS), "--out", rel(OUT), "--successes",
+        str(venv_bin("rasa")),
+        "test",
+        "nlu",
+        "--nlu",
+        "data/nlu.yml",
+        "--config",
+        "config.yml",
+        "--cross-validation",
+        "--folds",
+        str(FOLDS),
+        "--out",
+        rel(OUT),
+        "--successes",
     ]
 
 
@@ -74,12 +85,33 @@ def figures(report: Dict[str, Any], truth: List[str], pred: List[str], seconds: 
         interval = None  # the pooled predictions do not reproduce the report: do not pretend
     correct = sum(1 for a, b in zip(truth, pred, strict=True) if a == b)
     return [
-        Figure("intent_macro_f1", "Intent macro-F1 (5-fold CV)", rasa_f1, "", None, n, interval,
-               Target(">=", 0.95, ">= 0.95")),
-        Figure("intent_macro_f1_true_labels", "Intent macro-F1, true intents only",
-               float(np.mean([v["f1-score"] for v in true_rows])), "", None, n),
-        Figure("intent_accuracy", "Intent accuracy (5-fold CV)", correct / len(truth) if truth else None,
-               "%", correct, len(truth), wilson(correct, len(truth))),
+        Figure(
+            "intent_macro_f1",
+            "Intent macro-F1 (5-fold CV)",
+            rasa_f1,
+            "",
+            None,
+            n,
+            interval,
+            Target(">=", 0.95, ">= 0.95"),
+        ),
+        Figure(
+            "intent_macro_f1_true_labels",
+            "Intent macro-F1, true intents only",
+            float(np.mean([v["f1-score"] for v in true_rows])),
+            "",
+            None,
+            n,
+        ),
+        Figure(
+            "intent_accuracy",
+            "Intent accuracy (5-fold CV)",
+            correct / len(truth) if truth else None,
+            "%",
+            correct,
+            len(truth),
+            wilson(correct, len(truth)),
+        ),
         Figure("nlu_cv_seconds", "NLU cross-validation wall time", seconds, "s", None, 1),
     ]
 

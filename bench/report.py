@@ -27,8 +27,13 @@ class Outcome:
         """The section as a JSON object."""
         res = self.result or SectionResult()
         return {
-            "title": self.title, "status": "error" if self.error else "ok", "seconds": round(self.seconds, 2),
-            "error": self.error, "traceback": self.traceback, "notes": res.notes, "details": res.details,
+            "title": self.title,
+            "status": "error" if self.error else "ok",
+            "seconds": round(self.seconds, 2),
+            "error": self.error,
+            "traceback": self.traceback,
+            "notes": res.notes,
+            "details": res.details,
             "figures": [f.key for f in res.figures],
         }
 
@@ -62,10 +67,16 @@ def figure_row(f: Figure) -> str:
     """The table line of one figure."""
     met = f.target.met(f.value) if f.target else None
     count = f"{f.k}/{f.n}" if f.k is not None else (f"n={f.n}" if f.n else "")
-    return row([
-        f.label, "n/a" if f.value is None else number(f.value, f.unit), count, interval_text(f.interval, f.unit),
-        f.target.text if f.target else "-", {True: "yes", False: "NO", None: "-"}[met],
-    ])
+    return row(
+        [
+            f.label,
+            "n/a" if f.value is None else number(f.value, f.unit),
+            count,
+            interval_text(f.interval, f.unit),
+            f.target.text if f.target else "-",
+            {True: "yes", False: "NO", None: "-"}[met],
+        ]
+    )
 
 
 def section_lines(o: Outcome) -> List[str]:
@@ -81,8 +92,10 @@ def section_lines(o: Outcome) -> List[str]:
 def confusion_lines(table: Dict[str, Dict[str, int]]) -> List[str]:
     """The per-level confusion counts (rows expected, columns given)."""
     columns = list(next(iter(table.values())).keys()) if table else []
-    lines = ["Triage level confusion (rows: expected, columns: given)",
-             "expected".ljust(12) + "".join(c.rjust(11) for c in columns)]
+    lines = [
+        "Triage level confusion (rows: expected, columns: given)",
+        "expected".ljust(12) + "".join(c.rjust(11) for c in columns),
+    ]
     lines += [exp.ljust(12) + "".join(str(n).rjust(11) for n in got.values()) for exp, got in table.items()]
     return lines
 

@@ -15,7 +15,13 @@ LOG = VAR / "train.log"
 def command() -> List[str]:
     """The training command (forced, so no cached component is reused)."""
     return [
-        str(venv_bin("rasa")), "train", "--force", "--fixed-model-name", MODEL_NAME, "--out", rel(MODEL_DIR),
+        str(venv_bin("rasa")),
+        "train",
+        "--force",
+        "--fixed-model-name",
+        MODEL_NAME,
+        "--out",
+        rel(MODEL_DIR),
     ]
 
 
@@ -30,6 +36,13 @@ def run() -> SectionResult:
         size_mb = model.stat().st_size / 2**20 if model.exists() else None
     finally:
         model.unlink(missing_ok=True)
-    figure = Figure("training_seconds", "Training time (rasa train --force)", seconds, "s", None, 1,
-                    target=Target("<=", 180.0, "<= 180 s"))
+    figure = Figure(
+        "training_seconds",
+        "Training time (rasa train --force)",
+        seconds,
+        "s",
+        None,
+        1,
+        target=Target("<=", 180.0, "<= 180 s"),
+    )
     return SectionResult([figure], {"model_size_mb": size_mb, "log": rel(LOG)})

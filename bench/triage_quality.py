@@ -60,8 +60,14 @@ def run_cli(texts: Sequence[str]) -> List[Dict[str, Any]]:
     """Triage ``texts`` in one CLI process, one message a line; one JSON object per text back."""
     stdin = "".join(" ".join(t.split()) + "\n" for t in texts)
     proc = subprocess.run(
-        cli_command(), input=stdin, capture_output=True, text=True, cwd=ROOT, env=tool_env(),
-        timeout=900, check=False,
+        cli_command(),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=tool_env(),
+        timeout=900,
+        check=False,
     )
     lines = [line for line in proc.stdout.splitlines() if line.strip()]
     if proc.returncode != 0 or len(lines) != len(texts):
@@ -117,17 +123,32 @@ def figures(cases: Sequence[Case]) -> List[Figure]:
     flagged = [c for c in cases if c.spec.get("red_flags")]
     negated = [c for c in cases if c.spec.get("absent") or c.spec.get("not_level")]
     return [
-        proportion("emergency_recall", "Emergency recall", emergencies, lambda c: c.got == "emergency",
-                   Target(">=", 1.0, "100%")),
-        proportion("under_triage", "Under-triage rate", cases, lambda c: rank(c.got) > rank(c.expected),
-                   Target("<=", 0.02, "<= 2%")),
-        proportion("exact_level", "Exact-level accuracy", cases, lambda c: c.got == c.expected,
-                   Target(">=", 0.90, ">= 90%")),
+        proportion(
+            "emergency_recall",
+            "Emergency recall",
+            emergencies,
+            lambda c: c.got == "emergency",
+            Target(">=", 1.0, "100%"),
+        ),
+        proportion(
+            "under_triage",
+            "Under-triage rate",
+            cases,
+            lambda c: rank(c.got) > rank(c.expected),
+            Target("<=", 0.02, "<= 2%"),
+        ),
+        proportion(
+            "exact_level", "Exact-level accuracy", cases, lambda c: c.got == c.expected, Target(">=", 0.90, ">= 90%")
+        ),
         proportion("cause_top1", "Cause top-1 accuracy", caused, top_k(1), Target(">=", 0.85, ">= 85%")),
         proportion("cause_top3", "Cause top-3 accuracy", caused, top_k(3), Target(">=", 0.97, ">= 97%")),
-        proportion("red_flag_recall", "Red-flag recall (per case)", flagged,
-                   lambda c: set(c.spec["red_flags"]) <= set(c.out.get("red_flags") or []),
-                   Target(">=", 0.95, ">= 95%")),
+        proportion(
+            "red_flag_recall",
+            "Red-flag recall (per case)",
+            flagged,
+            lambda c: set(c.spec["red_flags"]) <= set(c.out.get("red_flags") or []),
+            Target(">=", 0.95, ">= 95%"),
+        ),
         proportion("negation_errors", "Negation errors", negated, negation_error),
     ]
 

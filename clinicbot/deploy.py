@@ -17,9 +17,11 @@ DEFAULT_TRACKER_URL = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
 
 
 def tracker_store(url: str) -> Dict[str, Any]:
-    """Rasa's SQL tracker store settings for a SQLAlchemy URL."""
+    """Rasa's SQL tracker store settings for a SQLAlchemy URL ("memory": in memory, for measurements)."""
     from sqlalchemy.engine import make_url
 
+    if url == "memory":
+        return {"type": "in_memory"}
     u = make_url(url)
     conf: Dict[str, Any] = {"type": "SQL", "dialect": u.drivername, "db": u.database}
     if u.host:

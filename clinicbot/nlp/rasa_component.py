@@ -18,11 +18,13 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from clinicbot import rasa_speedups
 from clinicbot.assessment import clean_text
 from clinicbot.nlp.extractor import Extractor, default_extractor
 from clinicbot.vocabulary import PRESENT, vocabulary
 
 TRUNCATED_ENTITY = "message_truncated"
+rasa_speedups.install()
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
