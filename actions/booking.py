@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import names
+from actions.names import latest_intent as _intent
 from actions.store import save_booking
 from clinicbot import booking, dialogue
 from clinicbot.content import clinic
@@ -20,10 +21,12 @@ logger = logging.getLogger(__name__)
 
 FORM_SLOTS = [names.B_NAME, names.B_PHONE, names.B_LOCATION, names.B_TIME, names.B_CONSENT, names.B_CONFIRM]
 ENDED = (names.STATUS_DECLINED, names.STATUS_ABORTED, names.STATUS_CANCELLED)
-
-
-def _intent(tracker: Tracker) -> str:
-    return str((tracker.latest_message.get("intent") or {}).get("name") or "")
+# Free-text answers: the parser, and the clinic.yml text that re-asks with an example.
+READERS: Dict[str, Tuple[Callable[[str], Optional[str]], str]] = {
+    names.B_NAME: (booking.parse_name, "bad_name"),
+    names.B_PHONE: (booking.parse_phone, "bad_phone"),
+    names.B_LOCATION: (booking.match_location, "bad_location"),
+}
 
 
 def _text(key: str, **kwargs: Any) -> str:
@@ -69,35 +72,32 @@ class ValidateBookingForm(FormValidationAction):
         dispatcher.utter_message(text=_text(key))
         return {slot: None, names.B_TRIES: tries}
 
+    def _read(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
+        """A free-text answer read by its parser, or re-asked with an example."""
+        side = self._side_step(slot, dispatcher, tracker)
+        if side is not None:
+            return side
+        parse, problem = READERS[slot]
+        parsed = parse(str(value or ""))
+        return {slot: parsed} if parsed else self._fail(slot, problem, dispatcher, tracker)
+
     async def validate_booking_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
         """A person's name."""
-        side = self._side_step(names.B_NAME, dispatcher, tracker)
-        if side is not None:
-            return side
-        name = booking.parse_name(str(value or ""))
-        return {names.B_NAME: name} if name else self._fail(names.B_NAME, "bad_name", dispatcher, tracker)
+        return self._read(names.B_NAME, value, dispatcher, tracker)
 
     async def validate_booking_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
         """A valid mobile number, as E.164."""
-        side = self._side_step(names.B_PHONE, dispatcher, tracker)
-        if side is not None:
-            return side
-        phone = booking.parse_phone(str(value or ""))
-        return {names.B_PHONE: phone} if phone else self._fail(names.B_PHONE, "bad_phone", dispatcher, tracker)
+        return self._read(names.B_PHONE, value, dispatcher, tracker)
 
     async def validate_booking_location(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
         """One of the clinic's two locations."""
-        side = self._side_step(names.B_LOCATION, dispatcher, tracker)
-        if side is not None:
-            return side
-        loc = booking.match_location(str(value or ""))
-        return {names.B_LOCATION: loc} if loc else self._fail(names.B_LOCATION, "bad_location", dispatcher, tracker)
+        return self._read(names.B_LOCATION, value, dispatcher, tracker)
 
     async def validate_booking_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

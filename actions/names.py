@@ -1,5 +1,13 @@
 """Slot, intent, action and form names used from Python (one place)."""
 
+from typing import Any
+
+
+def latest_intent(tracker: Any) -> str:
+    """The name of the intent of the latest user message ("" when there is none)."""
+    return str((tracker.latest_message.get("intent") or {}).get("name") or "")
+
+
 FINDINGS = "findings"
 VALUES = "clinical_values"
 TRIAGE_LEVEL = "triage_level"

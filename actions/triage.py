@@ -11,14 +11,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import names
+from actions.names import latest_intent as _intent
 from clinicbot import dialogue
 from clinicbot.content import advice
 
 logger = logging.getLogger(__name__)
-
-
-def _intent(tracker: Tracker) -> str:
-    return str((tracker.latest_message.get("intent") or {}).get("name") or "")
 
 
 class ActionUpdateTriage(Action):
