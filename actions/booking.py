@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -22,6 +23,18 @@ logger = logging.getLogger(__name__)
 FORM_SLOTS = [names.B_NAME, names.B_PHONE, names.B_LOCATION, names.B_TIME, names.B_CONSENT, names.B_CONFIRM]
 ENDED = (names.STATUS_DECLINED, names.STATUS_ABORTED, names.STATUS_CANCELLED)
 # Free-text answers: the parser, and the clinic.yml text that re-asks with an example.
+# Words at the summary that name the field to ask again.
+CHANGE_WORDS = (
+    ("name", names.B_NAME),
+    ("number", names.B_PHONE),
+    ("mobile", names.B_PHONE),
+    ("phone", names.B_PHONE),
+    ("place", names.B_LOCATION),
+    ("location", names.B_LOCATION),
+    ("time", names.B_TIME),
+    ("day", names.B_TIME),
+    ("date", names.B_TIME),
+)
 READERS: Dict[str, Tuple[Callable[[str], Optional[str]], str]] = {
     names.B_NAME: (booking.parse_name, "bad_name"),
     names.B_PHONE: (booking.parse_phone, "bad_phone"),
@@ -78,6 +91,8 @@ class ValidateBookingForm(FormValidationAction):
         if side is not None:
             return side
         parse, problem = READERS[slot]
+        if slot == names.B_NAME and _intent(tracker) in ("affirm", "deny"):
+            return self._fail(slot, problem, dispatcher, tracker)
         parsed = parse(str(value or ""))
         return {slot: parsed} if parsed else self._fail(slot, problem, dispatcher, tracker)
 
@@ -156,18 +171,9 @@ def _changes(text: str) -> Dict[str, Any]:
     loc = booking.match_location(text)
     if loc:
         out[names.B_LOCATION] = loc
-    low = text.lower()
-    for word, slot in (
-        ("name", names.B_NAME),
-        ("number", names.B_PHONE),
-        ("mobile", names.B_PHONE),
-        ("place", names.B_LOCATION),
-        ("location", names.B_LOCATION),
-        ("time", names.B_TIME),
-        ("day", names.B_TIME),
-        ("date", names.B_TIME),
-    ):
-        if word in low and slot not in out:
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    for word, slot in CHANGE_WORDS:
+        if word in words and slot not in out:
             out[slot] = None
     if not out:
         answer = booking.parse_time(text)

@@ -18,6 +18,9 @@ REQUESTED_SLOT = "requested_slot"
 
 SCREENING_FORM = "screening_form"
 EMERGENCY = "emergency"
+URGENT = "urgent"
+# Intents after which the outcome itself is given (so a new red flag needs no separate notice).
+OUTCOME_INTENTS = ("describe_symptoms", "emergency")
 
 ACTION_UPDATE_TRIAGE = "action_update_triage"
 ACTION_TRIAGE_OUTCOME = "action_triage_outcome"

@@ -32,18 +32,23 @@ class ActionUpdateTriage(Action):
             msg.get("entities") or [],
             _intent(tracker),
             msg.get("text") or "",
-            tracker.get_slot(names.REQUESTED_SLOT) if tracker.active_loop_name == names.SCREENING_FORM else None,
+            tracker.get_slot(names.REQUESTED_SLOT)
+            if tracker.active_loop_name in (names.SCREENING_FORM, names.BOOKING_FORM)
+            else None,
+            read_values=tracker.active_loop_name != names.BOOKING_FORM,
+            announce=_intent(tracker) not in names.OUTCOME_INTENTS and tracker.active_loop_name != names.SCREENING_FORM,
         )
         for notice in state.notices:
             dispatcher.utter_message(text=notice)
         if tracker.get_slot(names.BOOKING_SAVED):
             _append_quietly(tracker)
+        known = bool(state.findings or state.values)  # nothing said yet: no level (interfaces.md: null)
         slots = {
             names.FINDINGS: dialogue.encode(state.findings),
             names.VALUES: state.values,
-            names.TRIAGE_LEVEL: state.result.level,
+            names.TRIAGE_LEVEL: state.result.level if known else None,
             names.RED_FLAGS: state.result.red_flags,
-            names.LIKELY_CAUSES: state.result.cause_ids,
+            names.LIKELY_CAUSES: state.result.cause_ids if known else [],
             names.RULES_VERSION: state.result.rules_version,
             **state.screen,
         }
@@ -135,6 +140,6 @@ class ActionFallback(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         dispatcher.utter_message(response=names.UTTER_DEFAULT)
         requested = tracker.get_slot(names.REQUESTED_SLOT)
-        if tracker.active_loop_name and requested:
+        if tracker.active_loop_name == names.SCREENING_FORM and requested:
             dispatcher.utter_message(response=names.UTTER_REPEAT_PREFIX + requested)
         return []

@@ -12,6 +12,7 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 
 from clinicbot.nlp.extractor import Extraction, Extractor, default_extractor
 from clinicbot.triage.engine import Observation, TriageResult, assess
+from clinicbot.vocabulary import ABSENT, PRESENT
 
 # Control characters other than tab and newline are dropped before anything reads a message.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
@@ -34,9 +35,17 @@ def observations(extraction: Extraction) -> Dict[str, Observation]:
 
 
 def merge(previous: Mapping[str, Observation], new: Mapping[str, Observation]) -> Dict[str, Observation]:
-    """Findings across turns: a later statement of a finding replaces an earlier one (corrections)."""
+    """Findings across turns.
+
+    A later plain statement (present or absent) replaces an earlier one: that is a correction
+    ("actually it's both legs", "no, no numbness"). A worry, a relative's or a past mention never
+    replaces what the visitor said of themselves now, so it cannot cancel a red flag.
+    """
     merged = dict(previous)
-    merged.update(new)
+    for fid, obs in new.items():
+        old = merged.get(fid)
+        if obs.status in (PRESENT, ABSENT) or old is None or old.status not in (PRESENT, ABSENT):
+            merged[fid] = obs
     return merged
 
 

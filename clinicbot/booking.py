@@ -16,7 +16,8 @@ from clinicbot.content import Clinic, clinic
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _TIME = re.compile(
-    r"\b(?:at\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)|\bat\s+(\d{1,2})(?:[:.](\d{2}))?\b", re.I
+    r"\b(?:at\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)|\bat\s+(\d{1,2})(?:[:.](\d{2}))?\b|\b(\d{1,2})[:.](\d{2})\b",
+    re.I,
 )
 _NAME_LEAD = re.compile(r"^\s*(?:my name is|my name's|name is|name:|i am|i'm|im|this is|it's|its)\s+", re.I)
 
@@ -35,7 +36,7 @@ def parse_phone(text: str, settings: Optional[Clinic] = None) -> Optional[str]:
 def parse_name(text: str) -> Optional[str]:
     """A person's name from an answer such as "Ravi Kumar" or "my name is Ravi", else None."""
     name = _NAME_LEAD.sub("", text or "").strip(" .,!")
-    if not (2 <= len(name) <= 80) or any(ch.isdigit() for ch in name) or "<" in name or ">" in name:
+    if not (2 <= len(name) <= 80) or any(ch.isdigit() or ch in "<>@/\\{}[]" for ch in name):
         return None
     if not any(ch.isalpha() for ch in name) or len(name.split()) > 6:
         return None
@@ -86,8 +87,8 @@ def parse_time(text: str, now: Optional[dt.datetime] = None, settings: Optional[
     clock: Optional[dt.time] = None
     m = _TIME.search(low)
     if m:
-        hour = int(m.group(1) or m.group(4))
-        minute = int(m.group(2) or m.group(5) or 0)
+        hour = int(m.group(1) or m.group(4) or m.group(6))
+        minute = int(m.group(2) or m.group(5) or m.group(7) or 0)
         ampm = (m.group(3) or "").replace(".", "")
         if ampm == "pm" and hour < 12:
             hour += 12
@@ -114,8 +115,9 @@ def parse_time(text: str, now: Optional[dt.datetime] = None, settings: Optional[
         if parsed is None:
             return TimeAnswer(None, "unparsed")
         day = parsed.date()
-        if clock is None and (parsed.hour or parsed.minute):
-            clock = parsed.time()
+        # dateparser fills a missing time with the current one; only an explicit time counts.
+        if clock is None and parsed.time().replace(microsecond=0) != base.time().replace(microsecond=0):
+            clock = parsed.time().replace(second=0, microsecond=0)
     if clock is None and day is None:
         return TimeAnswer(None, "unparsed")
     if day is None:
@@ -124,6 +126,8 @@ def parse_time(text: str, now: Optional[dt.datetime] = None, settings: Optional[
             if clock and dt.datetime.combine(now.date(), clock, tz) > now
             else now.date() + dt.timedelta(days=1)
         )
+    if clock is None and day == now.date():
+        return TimeAnswer(earliest_slot(now, c))  # "today": the first free slot
     when = dt.datetime.combine(day, clock or _hhmm(c.hours.open), tz)
     if when <= now:
         return TimeAnswer(when, "past")

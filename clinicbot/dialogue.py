@@ -82,10 +82,24 @@ def read_entities(entities: Iterable[Mapping[str, Any]]) -> tuple:
             if cur is None or cur.status != PRESENT:  # present wins within one message
                 found[kind] = Observation(str(e["role"]), str(e.get("value", "")))
         elif kind in VALUE_IDS:
-            values[kind] = e.get("value")
+            value = _value(kind, e.get("value"))
+            if value is not None:
+                values[kind] = value
         elif kind == TRUNCATED_ENTITY:
             cut = int(e.get("value") or 0)
     return found, values, cut
+
+
+def _value(kind: str, raw: Any) -> Any:
+    """A value of the right type (ints for age and days, a known id otherwise), or None."""
+    allowed = vocabulary().values[kind]
+    if allowed == "int":
+        try:
+            number = int(raw)
+        except (TypeError, ValueError):
+            return None
+        return number if 0 <= number <= 36500 else None
+    return raw if isinstance(allowed, list) and raw in allowed else None
 
 
 def _answer(
@@ -147,9 +161,18 @@ def update(
     intent: str,
     text: str,
     requested: Optional[str] = None,
+    read_values: bool = True,
+    announce: bool = False,
 ) -> TurnState:
-    """The state after one user turn."""
+    """The state after one user turn.
+
+    ``read_values`` is False for an answer to a booking question: its dates and numbers are not the
+    visitor's age or how long the pain has lasted. ``announce``: say at once what a red flag that
+    appears this turn means (when no outcome is about to be given, e.g. after an FAQ).
+    """
     new, new_values, cut = read_entities(entities)
+    if not read_values:
+        new_values = {}
     _answer(requested, intent, text, new, new_values)
     findings = merge(previous, new)
     values = {**previous_values, **new_values}
@@ -161,6 +184,14 @@ def update(
         notices.append(advice().hypothetical.format(flags=labels))
     if cut:
         notices.append(advice().truncated.format(kept=clinic().max_message_chars, cut=cut))
+    if announce:
+        before = set(assess(previous, previous_values).red_flags) if previous or previous_values else set()
+        fresh = [f for f in result.red_flags if f not in before]
+        if fresh:
+            explain = [
+                line for line in result.explanation[1:] if any(vocabulary().findings[f].label in line for f in fresh)
+            ]
+            notices.append("\n\n".join([advice().levels[result.level], *explain]))
     return TurnState(findings, values, result, _screen(findings, values, result, requested, intent), notices)
 
 

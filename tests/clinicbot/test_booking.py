@@ -30,7 +30,14 @@ def test_phone(text, e164):
 
 @pytest.mark.parametrize(
     "text,name",
-    [("ravi kumar", "Ravi Kumar"), ("my name is Anita", "Anita"), ("9876", None), ("<b>x</b>", None), ("", None)],
+    [
+        ("ravi kumar", "Ravi Kumar"),
+        ("my name is Anita", "Anita"),
+        ("9876", None),
+        ("<b>x</b>", None),
+        ("", None),
+        ("ravi@example.com", None),
+    ],
 )
 def test_name(text, name):
     assert booking.parse_name(text) == name
@@ -63,6 +70,8 @@ def test_location(text, loc):
         ("tomorrow 9pm", None, "closed_hour"),
         ("yesterday", None, "past"),
         ("whenever", None, "unparsed"),
+        ("tomorrow", dt.datetime(2026, 11, 26, 10, 0, tzinfo=IST), None),
+        ("tomorrow 4:30", dt.datetime(2026, 11, 26, 16, 30, tzinfo=IST), None),
     ],
 )
 def test_time(text, when, problem):

@@ -74,3 +74,34 @@ def test_assessment_clean_text_cuts_and_strips_controls():
     text, cut = clean_text("a\x00b " + "word " * 400, 100)
     assert "\x00" not in text and len(text) <= 100 and cut > 0
     assert clean_text("   ", 100) == ("", 0)
+
+
+def test_a_worry_or_a_relative_never_cancels_a_red_flag():
+    s = dialogue.update({}, {}, [ent("saddle_numbness", "present")], "emergency", "t")
+    for status in ("hypothetical", "family", "historical"):
+        later = dialogue.update(s.findings, s.values, [ent("saddle_numbness", status)], "describe_symptoms", "t")
+        assert later.result.level == "emergency", status
+    corrected = dialogue.update(s.findings, s.values, [ent("saddle_numbness", "absent")], "describe_symptoms", "t")
+    assert corrected.result.level != "emergency"
+
+
+def test_a_new_urgent_red_flag_is_announced_when_no_outcome_follows():
+    s = dialogue.update({}, {}, [ent("fever", "present", "I have a fever")], "faq_can_train", "t", announce=True)
+    assert s.result.level == "urgent"
+    assert any("24-48 hours" in n and "I have a fever" in n for n in s.notices)
+    again = dialogue.update(s.findings, s.values, [ent("fever", "present")], "faq_xray", "t", announce=True)
+    assert not any("24-48 hours" in n for n in again.notices)
+
+
+def test_booking_answers_do_not_change_clinical_values():
+    s = dialogue.update(
+        {}, {"age": 34}, [{"entity": "age", "value": 15}], "describe_symptoms", "15/12 at 11am", read_values=False
+    )
+    assert s.values["age"] == 34
+
+
+def test_values_of_the_wrong_type_are_ignored():
+    s = dialogue.update(
+        {}, {}, [{"entity": "age", "value": "abc"}, {"entity": "pain_side", "value": "up"}], "describe_symptoms", "t"
+    )
+    assert s.values == {}
