@@ -7,7 +7,18 @@ ACTIONS_PORT=${ACTIONS_PORT:-5055}
 mkdir -p var/logs
 PIDS=()
 
+port_free() {
+  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
 start_stack() {
+  local port
+  for port in "$RASA_PORT" "$ACTIONS_PORT"; do
+    if ! port_free "$port"; then
+      echo "port $port on 127.0.0.1 is already in use (another stack running?); stop it first" >&2
+      return 1
+    fi
+  done
   "$BIN/python" -m clinicbot.deploy endpoints >var/endpoints.yml || return 1
   "$BIN/python" -m clinicbot.deploy credentials >var/credentials.yml || return 1
   SANIC_HOST=127.0.0.1 "$BIN/rasa" run actions --actions actions -p "$ACTIONS_PORT" --cors "" >var/logs/actions.log 2>&1 &
@@ -21,7 +32,15 @@ start_stack() {
 
 wait_ready() {
   local i
+  local p
   for i in $(seq 1 180); do
+    for p in "${PIDS[@]}"; do
+      if ! kill -0 "$p" 2>/dev/null; then
+        echo "a server exited while starting; see var/logs/" >&2
+        tail -20 var/logs/rasa.log var/logs/actions.log >&2
+        return 1
+      fi
+    done
     if curl -fs "http://127.0.0.1:$RASA_PORT/" >/dev/null && curl -fs "http://127.0.0.1:$ACTIONS_PORT/health" >/dev/null; then
       return 0
     fi

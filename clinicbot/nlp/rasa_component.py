@@ -24,6 +24,10 @@ from clinicbot.nlp.extractor import Extractor, default_extractor
 from clinicbot.vocabulary import PRESENT, vocabulary
 
 TRUNCATED_ENTITY = "message_truncated"
+# The cleaned message before the cut: the red-flag screen reads it all (up to FULL_TEXT_FACTOR times
+# the limit), so a red flag late in a long message is never lost.
+FULL_TEXT = "clinicbot_full_text"
+FULL_TEXT_FACTOR = 10
 rasa_speedups.install()
 
 
@@ -59,7 +63,9 @@ class MessageGuard(GraphComponent, EntityExtractorMixin):
     def process(self, messages: List[Message]) -> List[Message]:
         """Cleans and cuts each message's text."""
         for message in messages:
+            full, _ = clean_text(message.get(TEXT), self.max_chars * FULL_TEXT_FACTOR)
             text, cut = clean_text(message.get(TEXT), self.max_chars)
+            message.set(FULL_TEXT, full)
             message.set(TEXT, text)
             if cut:
                 entity = {
@@ -108,7 +114,7 @@ class ClinicalEntityExtractor(GraphComponent, EntityExtractorMixin):
     def process(self, messages: List[Message]) -> List[Message]:
         """Adds findings and values as entities; aligns the intent with the red-flag screen."""
         for message in messages:
-            text = message.get(TEXT) or ""
+            text = message.get(FULL_TEXT) or message.get(TEXT) or ""
             if not text.strip():
                 continue
             extraction = self.extractor.extract(text)
