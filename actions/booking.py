@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import re
 from typing import Any, Callable, Dict, List, Optional, Tuple
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -252,11 +253,15 @@ class ActionFinishBooking(Action):
         if status == names.STATUS_ABORTED or tracker.get_slot(names.B_CONFIRM) != "yes":
             return reset
         try:
-            save_booking(tracker)
+            saved = save_booking(tracker)
         except Exception as exc:  # the visitor gets the phone number; the log gets no personal data
             logger.error("saving a booking failed: %s", type(exc).__name__)
             dispatcher.utter_message(text=_text("store_down"))
             return reset
+        if not saved["created"]:  # this conversation already has a request: say so, never claim a new one
+            when_before = booking.say_time(saved["preferred_time"].astimezone(ZoneInfo(clinic().hours.timezone)))
+            dispatcher.utter_message(text=_text("already", time=when_before))
+            return [*reset, SlotSet(names.BOOKING_SAVED, True)]
         when = dt.datetime.fromisoformat(str(tracker.get_slot(names.B_TIME)))
         dispatcher.utter_message(
             text=_text(

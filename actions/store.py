@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
-from typing import Any, List
+from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
 
@@ -38,8 +38,11 @@ def _channel(tracker: Tracker) -> str:
     return str(tracker.get_latest_input_channel() or "rest")
 
 
-def save_booking(tracker: Tracker) -> Any:
-    """Stores the confirmed booking, its triage outcome and the transcript in one transaction (exactly once)."""
+def save_booking(tracker: Tracker) -> Dict[str, Any]:
+    """Stores the confirmed booking, its triage outcome and the transcript in one transaction (exactly once).
+
+    Returns the stored request's id, whether this call created it, and its preferred time.
+    """
     from clinicbot.store.service import BookingInput, record_booking
 
     state = dialogue.update(
@@ -64,8 +67,8 @@ def save_booking(tracker: Tracker) -> Any:
         transcript=transcript(tracker),
     )
     with _sessions()() as session, session.begin():
-        booking, _created = record_booking(session, data)
-        return booking.id
+        booking, created = record_booking(session, data)
+        return {"id": booking.id, "created": created, "preferred_time": booking.preferred_time}
 
 
 def append_to_saved(tracker: Tracker) -> int:

@@ -92,7 +92,9 @@ def test_store_failure_is_told_plainly_with_the_phone_number(monkeypatch, caplog
 
 def test_saved_booking_is_confirmed(monkeypatch):
     calls = []
-    monkeypatch.setattr(booking_actions, "save_booking", lambda t: calls.append(t) or 1)
+    monkeypatch.setattr(
+        booking_actions, "save_booking", lambda t: calls.append(t) or {"id": 1, "created": True, "preferred_time": None}
+    )
     d = CollectingDispatcher()
     events = ActionFinishBooking().run(d, make_tracker(slots=_confirmed_slots()), DOMAIN)
     assert len(calls) == 1 and "has been sent" in d.messages[0]["text"]
@@ -109,3 +111,13 @@ def test_emergency_at_the_end_gives_the_emergency_message_not_a_booking(monkeypa
     d = CollectingDispatcher()
     ActionFinishBooking().run(d, make_tracker(slots=slots, active_loop=names.BOOKING_FORM), DOMAIN)
     assert "112" in d.messages[0]["text"]
+
+
+def test_a_second_request_in_the_same_chat_is_not_claimed_as_new(monkeypatch):
+    import datetime as dt
+
+    stored = {"id": 1, "created": False, "preferred_time": dt.datetime(2026, 12, 1, 5, 30, tzinfo=dt.timezone.utc)}
+    monkeypatch.setattr(booking_actions, "save_booking", lambda t: stored)
+    d = CollectingDispatcher()
+    ActionFinishBooking().run(d, make_tracker(slots=_confirmed_slots()), DOMAIN)
+    assert "already have a request" in d.messages[0]["text"] and "11:00" in d.messages[0]["text"]
