@@ -75,13 +75,15 @@ class ValidateScreeningForm(FormValidationAction):
     async def required_slots(
         self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[str]:
-        if tracker.get_slot(names.TRIAGE_LEVEL) == names.EMERGENCY:
+        if tracker.get_slot(names.TRIAGE_LEVEL) == names.EMERGENCY or tracker.get_slot(names.SCREENING_STOPPED):
             return []
         return dialogue.screening_questions()
 
     @staticmethod
     def check_answer(slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
-        """An unclear answer is re-asked (after answering an FAQ, if that is what was asked)."""
+        """An unclear answer is re-asked (after answering an FAQ, if that is what was asked); cancel stops."""
+        if _intent(tracker) == names.INTENT_CANCEL:
+            return {slot: None, names.SCREENING_STOPPED: True}
         if value != dialogue.UNCLEAR:
             return {slot: value}
         faq = dialogue.faq_answer(_intent(tracker))
@@ -110,13 +112,22 @@ class ActionTriageOutcome(Action):
         return names.ACTION_TRIAGE_OUTCOME
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if tracker.get_slot(names.SCREENING_STOPPED) and tracker.get_slot(names.TRIAGE_LEVEL) not in (
+            names.EMERGENCY,
+            names.URGENT,
+        ):
+            dispatcher.utter_message(text=advice().stopped)
+            return [SlotSet(names.SCREENING_STOPPED, None)]
         state = dialogue.update(
             dialogue.decode(tracker.get_slot(names.FINDINGS)), tracker.get_slot(names.VALUES) or {}, [], "", ""
         )
         dispatcher.utter_message(text=dialogue.outcome_message(state.result))
+        events: List[EventType] = (
+            [SlotSet(names.SCREENING_STOPPED, None)] if tracker.get_slot(names.SCREENING_STOPPED) else []
+        )
         if state.result.level == names.EMERGENCY and tracker.active_loop_name:
-            return [ActiveLoop(None), SlotSet(names.REQUESTED_SLOT, None)]
-        return []
+            events += [ActiveLoop(None), SlotSet(names.REQUESTED_SLOT, None)]
+        return events
 
 
 class ActionAnswerFaq(Action):

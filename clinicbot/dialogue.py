@@ -19,6 +19,7 @@ from clinicbot.vocabulary import ABSENT, HYPOTHETICAL, PRESENT, vocabulary
 SCREEN_PREFIX = "screen_"
 UNCLEAR = "unclear"
 ANSWERED = "answered"
+UNKNOWN = "unknown"  # a ranking question the visitor could not or would not answer
 TRUNCATED_ENTITY = "message_truncated"
 VALUE_IDS = ("age", "duration_days", "pain_side", "trigger_exercise")
 # Ranking questions of the interview, after the safety screen.
@@ -150,7 +151,9 @@ def _screen(
     ):
         screen[SCREEN_PREFIX + AGGRAVATING] = ANSWERED
     if requested and requested.startswith(SCREEN_PREFIX) and requested not in screen:
-        screen[requested] = UNCLEAR
+        # The safety questions are asked until answered; the ranking ones may stay unknown.
+        safety = requested[len(SCREEN_PREFIX) :] in load_rules().screening_order
+        screen[requested] = UNCLEAR if safety or faq_answer(intent) else UNKNOWN
     return screen
 
 

@@ -40,6 +40,7 @@ class Advice(BaseModel, extra="forbid"):
     offer_booking: Dict[str, str]
     truncated: str
     reask: str
+    stopped: str
     disclaimer: str
     explain: ExplainTexts
 

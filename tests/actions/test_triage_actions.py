@@ -86,3 +86,15 @@ def test_faq_answers_come_from_the_clinic_text(intent):
 def test_every_action_is_in_the_domain():
     for cls in (ActionUpdateTriage, ActionTriageOutcome, ActionAnswerFaq, ValidateScreeningForm):
         assert cls().name() in DOMAIN["actions"]
+
+
+async def test_cancel_stops_the_interview_with_a_safety_net():
+    d = CollectingDispatcher()
+    tracker = make_tracker("stop", "cancel", active_loop=names.SCREENING_FORM)
+    result = ValidateScreeningForm.check_answer("screen_fever", "unclear", d, tracker)
+    assert result[names.SCREENING_STOPPED] is True
+    stopped = make_tracker(slots={names.SCREENING_STOPPED: True, names.TRIAGE_LEVEL: "self_care"})
+    assert await ValidateScreeningForm().required_slots([], d, stopped, DOMAIN) == []
+    out = CollectingDispatcher()
+    ActionTriageOutcome().run(out, stopped, DOMAIN)
+    assert "112" in out.messages[0]["text"] and "not a diagnosis" not in out.messages[0]["text"]

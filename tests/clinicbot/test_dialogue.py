@@ -105,3 +105,15 @@ def test_values_of_the_wrong_type_are_ignored():
         {}, {}, [{"entity": "age", "value": "abc"}, {"entity": "pain_side", "value": "up"}], "describe_symptoms", "t"
     )
     assert s.values == {}
+
+
+def test_ranking_questions_may_stay_unknown_but_safety_ones_are_asked_again():
+    assert (
+        dialogue.update({}, {}, [], "describe_symptoms", "in my forties", "screen_age").screen["screen_age"]
+        == dialogue.UNKNOWN
+    )
+    assert (
+        dialogue.update({}, {}, [], "describe_symptoms", "hmm", "screen_fever").screen["screen_fever"]
+        == dialogue.UNCLEAR
+    )
+    assert dialogue.update({}, {}, [], "faq_xray", "x-ray?", "screen_age").screen["screen_age"] == dialogue.UNCLEAR
