@@ -13,16 +13,18 @@ if TYPE_CHECKING:
 
 
 def _triage(args: argparse.Namespace, out: TextIO) -> int:
-    from clinicbot.assessment import triage_text
+    from clinicbot.assessment import clean_text, triage_text
     from clinicbot.content import clinic
 
     limit = clinic().max_message_chars * 6
-    lines = [args.text] if args.text is not None else (line.rstrip("\n") for line in sys.stdin)
+    lines = [args.text] if args.text is not None else (line.rstrip("\r\n") for line in sys.stdin)
     for line in lines:
         try:
             if len(line) > limit:
                 raise ValueError(f"message longer than {limit} characters")
-            obj = triage_text(line).to_json()
+            text, _ = clean_text(line, limit)
+            obj = triage_text(text).to_json()
+            obj["text"] = line
         except Exception as exc:  # one bad line must not stop the rest
             obj = {"text": line, "error": f"{type(exc).__name__}: {exc}"}
         out.write(json.dumps(obj, ensure_ascii=False) + "\n")

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
@@ -28,8 +27,8 @@ from clinicbot.nlp.rules import (
 from clinicbot.nlp.values import ValueReader
 from clinicbot.vocabulary import ABSENT, FAMILY, HISTORICAL, HYPOTHETICAL, PRESENT, vocabulary
 
-# medspaCy's PyRuSH logs every token through loguru; patient text must never reach the logs.
-logging.getLogger("PyRuSH").setLevel(logging.WARNING)
+# The pipeline splits sentences with spaCy's sentencizer, not medspaCy's PyRuSH: PyRuSH logs every
+# token at DEBUG through loguru, and patient text must never reach the logs.
 
 KIND_PATTERN, KIND_MENTION, KIND_FIXED = "pattern", "mention", "fixed"
 STATUS_RANK = {PRESENT: 0, ABSENT: 1, HISTORICAL: 2, HYPOTHETICAL: 3, FAMILY: 4}
