@@ -13,7 +13,7 @@ import yaml
 from bench.common import ROOT, Figure, SectionResult, Target, tool_env, venv_bin
 from bench.stats import wilson
 
-VIGNETTES = ROOT / "tests" / "vignettes" / "vignettes.yml"
+VIGNETTES = ROOT / "tests" / "vignettes"
 LEVELS = ("emergency", "urgent", "soon", "self_care")
 NO_LEVEL = "error"
 
@@ -43,11 +43,14 @@ def rank(level: str) -> int:
 
 
 def load_vignettes() -> List[Dict[str, Any]]:
-    """The vignette suite as a list of dicts."""
-    data = yaml.safe_load(VIGNETTES.read_text())
-    if not isinstance(data, list):
-        raise ValueError(f"{VIGNETTES} is not a YAML list")
-    return data
+    """The vignette suite (every file under tests/vignettes) as a list of dicts."""
+    out: List[Dict[str, Any]] = []
+    for path in sorted(VIGNETTES.glob("*.yml")):
+        data = yaml.safe_load(path.read_text())
+        if not isinstance(data, list):
+            raise ValueError(f"{path} is not a YAML list")
+        out += data
+    return out
 
 
 def cli_command() -> List[str]:
