@@ -91,11 +91,16 @@ def _purge(args: argparse.Namespace, out: TextIO) -> int:
     from sqlalchemy.exc import SQLAlchemyError
     from sqlalchemy.orm import Session
 
+    from clinicbot.deploy import tracker_url
     from clinicbot.store.service import purge
+    from clinicbot.store.trackers import purge_trackers
 
     try:
         with Session(_store_engine(), future=True) as session, session.begin():
             counts = purge(session, args.older_than)
+        if tracker_url().startswith(("sqlite", "postgresql", "mysql")):
+            # Rasa's tracker store holds the same messages: the same retention applies to it.
+            counts["tracker_conversations"] = purge_trackers(tracker_url(), args.older_than)
     except SQLAlchemyError as exc:
         return _db_error(exc)
     out.write(json.dumps({"older_than_days": args.older_than, "deleted": counts}) + "\n")

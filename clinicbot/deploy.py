@@ -52,11 +52,16 @@ def lock_store(url: Optional[str]) -> Dict[str, Any]:
     return conf
 
 
+def tracker_url(env: Optional[Mapping[str, str]] = None) -> str:
+    """The tracker store's URL: TRACKER_STORE_URL or the SQLite default under var/."""
+    return (env if env is not None else os.environ).get("TRACKER_STORE_URL") or DEFAULT_TRACKER_URL
+
+
 def endpoints(env: Mapping[str, str]) -> Dict[str, Any]:
     """The endpoints of the Rasa server."""
     return {
         "action_endpoint": {"url": f"http://127.0.0.1:{env.get('ACTIONS_PORT', '5055')}/webhook"},
-        "tracker_store": tracker_store(env.get("TRACKER_STORE_URL") or DEFAULT_TRACKER_URL),
+        "tracker_store": tracker_store(tracker_url(env)),
         "lock_store": lock_store(env.get("REDIS_URL")),
     }
 

@@ -19,8 +19,9 @@ NOW = datetime.now(timezone.utc)
 
 @pytest.fixture
 def store(tmp_path, monkeypatch):
-    """DATABASE_URL pointing at a fresh SQLite file, and a fixed sender-hash key."""
+    """DATABASE_URL and TRACKER_STORE_URL pointing at fresh SQLite files, and a fixed sender-hash key."""
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path / 'tracker.db'}")
     monkeypatch.setenv("CLINICBOT_HASH_KEY", "cli-test-key")
     reset_engines()
     yield get_engine
@@ -110,6 +111,7 @@ def test_purge(store, capsys, days, deleted):
         "triage_outcomes": deleted,
         "messages": 2 * deleted,
         "conversations": deleted,
+        "tracker_conversations": 0,
     }
     code, out = run(["bookings", "export"], capsys)
     assert len(json.loads(out)) == 3 - deleted
