@@ -92,7 +92,7 @@ class ValidateBookingForm(FormValidationAction):
         if side is not None:
             return side
         parse, problem = READERS[slot]
-        if slot == names.B_NAME and _intent(tracker) in ("affirm", "deny"):
+        if slot == names.B_NAME and _intent(tracker) in (names.INTENT_AFFIRM, names.INTENT_DENY):
             return self._fail(slot, problem, dispatcher, tracker)
         parsed = parse(str(value or ""))
         return {slot: parsed} if parsed else self._fail(slot, problem, dispatcher, tracker)
@@ -122,7 +122,7 @@ class ValidateBookingForm(FormValidationAction):
         side = self._side_step(names.B_TIME, dispatcher, tracker)
         if side is not None:
             return side
-        if _intent(tracker) == "affirm" and tracker.get_slot(names.TRIAGE_LEVEL) == "urgent":
+        if _intent(tracker) == names.INTENT_AFFIRM and tracker.get_slot(names.TRIAGE_LEVEL) == names.URGENT:
             when: Optional[dt.datetime] = booking.earliest_slot()
         else:
             answer = booking.parse_time(str(value or ""))
@@ -141,9 +141,9 @@ class ValidateBookingForm(FormValidationAction):
         if side is not None:
             return side
         intent = _intent(tracker)
-        if intent == "affirm":
+        if intent == names.INTENT_AFFIRM:
             return {names.B_CONSENT: dt.datetime.now(dt.timezone.utc).isoformat()}
-        if intent == "deny":
+        if intent == names.INTENT_DENY:
             return {names.B_CONSENT: None, names.B_STATUS: names.STATUS_DECLINED}
         return self._fail(names.B_CONSENT, "yes_no", dispatcher, tracker)
 
@@ -154,7 +154,7 @@ class ValidateBookingForm(FormValidationAction):
         side = self._side_step(names.B_CONFIRM, dispatcher, tracker)
         if side is not None:
             return side
-        if _intent(tracker) == "affirm":
+        if _intent(tracker) == names.INTENT_AFFIRM:
             return {names.B_CONFIRM: "yes"}
         text = str(value or "")
         changes = _changes(text)
@@ -190,7 +190,7 @@ class ActionAskBookingTime(Action):
         return names.ACTION_ASK_BOOKING_TIME
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        if tracker.get_slot(names.TRIAGE_LEVEL) == "urgent":
+        if tracker.get_slot(names.TRIAGE_LEVEL) == names.URGENT:
             dispatcher.utter_message(text=_text("ask_time_urgent", earliest=booking.say_time(booking.earliest_slot())))
         else:
             dispatcher.utter_message(text=_text("ask_time"))

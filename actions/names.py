@@ -19,6 +19,8 @@ REQUESTED_SLOT = "requested_slot"
 SCREENING_FORM = "screening_form"
 EMERGENCY = "emergency"
 URGENT = "urgent"
+INTENT_AFFIRM = "affirm"
+INTENT_DENY = "deny"
 # Intents after which the outcome itself is given (so a new red flag needs no separate notice).
 OUTCOME_INTENTS = ("describe_symptoms", "emergency")
 
