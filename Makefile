@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q --disable-pip-version-check "pip<24.1" "setuptools<70" wheel
 	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[dev]"
 	$(BIN)/python -m pip check
+	scripts/ensure-chromium
 	@touch $(STAMP)
 
 # Trains only when config, domain or training data changed (Rasa's fingerprint check).
@@ -53,7 +54,8 @@ bench: $(MODEL)
 	scripts/with-stack $(BIN)/python -m bench
 
 constraints:
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^clinicbot' > constraints.txt
+	{ head -2 constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^clinicbot'; } > constraints.tmp
+	mv constraints.tmp constraints.txt
 
 clean:
 	rm -rf $(VENV) models var/results
