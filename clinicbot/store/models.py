@@ -12,6 +12,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -155,3 +156,98 @@ class BookingRequest(Base):
 
     conversation = relationship("Conversation", back_populates="booking")
     triage_outcome = relationship("TriageOutcome")
+
+
+# Statuses staff give a booking or an escalation (interfaces: the review app).
+REVIEW_STATUSES = ("new", "contacted", "appointment_booked", "closed", "no_answer")
+STAFF_ROLES = ("reviewer", "admin")
+SUBJECTS = ("booking", "escalation")
+ALERT_KINDS = ("email", "webhook")
+ALERT_STATES = ("pending", "sent", "failed")
+
+
+class Escalation(Base):
+    """A red-flag escalation to `emergency` or `urgent`: one per conversation and level."""
+
+    __tablename__ = "escalations"
+    __table_args__ = (UniqueConstraint("conversation_id", "level"),)
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(Integer, ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False)
+    level = Column(String(32), nullable=False)
+    red_flags = Column(JSON, nullable=False)
+    likely_causes = Column(JSON, nullable=False)
+    findings = Column(JSON, nullable=False)
+    rules_version = Column(String(64), nullable=True)
+    legal_basis = Column(String(32), nullable=False)
+    status = Column(String(24), nullable=False, default="new", server_default="new")
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)
+
+    conversation = relationship("Conversation")
+    alerts = relationship("Alert", back_populates="escalation", cascade="all, delete-orphan", passive_deletes=True)
+
+
+class Alert(Base):
+    """An alert to the clinic about an escalation, sent from an outbox so none is lost on restart."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("escalation_id", "kind"),)
+
+    id = Column(Integer, primary_key=True)
+    escalation_id = Column(Integer, ForeignKey("escalations.id", ondelete="CASCADE"), nullable=False)
+    kind = Column(String(16), nullable=False)
+    state = Column(String(16), nullable=False, default="pending", server_default="pending")
+    attempts = Column(Integer, nullable=False, default=0, server_default="0")
+    next_attempt_at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)
+    last_error = Column(String(200), nullable=True)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    sent_at = Column(UTCDateTime(), nullable=True)
+
+    escalation = relationship("Escalation", back_populates="alerts")
+
+
+class StaffUser(Base):
+    """A staff account of the review app (no default account ever ships)."""
+
+    __tablename__ = "staff_users"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), nullable=False, unique=True)
+    password_hash = Column(String(255), nullable=False)
+    role = Column(String(16), nullable=False, default="reviewer", server_default="reviewer")
+    active = Column(Integer, nullable=False, default=1, server_default="1")
+    failed_logins = Column(Integer, nullable=False, default=0, server_default="0")
+    locked_until = Column(UTCDateTime(), nullable=True)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    last_login_at = Column(UTCDateTime(), nullable=True)
+
+
+class StatusChange(Base):
+    """One status change of a booking or an escalation: who, when, from what to what, and a note."""
+
+    __tablename__ = "status_changes"
+    __table_args__ = (Index("ix_status_changes_subject_subject_id", "subject", "subject_id"),)
+
+    id = Column(Integer, primary_key=True)
+    subject = Column(String(16), nullable=False)
+    subject_id = Column(Integer, nullable=False)
+    old_status = Column(String(24), nullable=True)
+    new_status = Column(String(24), nullable=False)
+    note = Column(Text, nullable=False, default="")
+    staff_user_id = Column(Integer, ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True)
+    username = Column(String(64), nullable=False)
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class AuditEvent(Base):
+    """An audit record: sign-ins (failed ones too), views, exports and status changes."""
+
+    __tablename__ = "audit_events"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)
+    username = Column(String(64), nullable=False)
+    action = Column(String(32), nullable=False)
+    target = Column(String(64), nullable=False, default="")
+    detail = Column(String(500), nullable=False, default="")
+    remote_addr = Column(String(64), nullable=False, default="")

@@ -9,7 +9,18 @@ from sqlalchemy import inspect, text
 from clinicbot.store.db import upgrade
 from clinicbot.store.models import Base
 
-TABLES = {"conversations", "messages", "triage_outcomes", "booking_requests", "alembic_version"}
+TABLES = {
+    "conversations",
+    "messages",
+    "triage_outcomes",
+    "booking_requests",
+    "escalations",
+    "alerts",
+    "staff_users",
+    "status_changes",
+    "audit_events",
+    "alembic_version",
+}
 
 
 def _diff(engine):
@@ -28,7 +39,7 @@ def test_upgrade_is_idempotent(engine):
     upgrade(engine)
     upgrade(engine)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0002"]
 
 
 def test_compare_sees_a_missing_index(engine):
