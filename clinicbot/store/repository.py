@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Row
@@ -111,9 +111,13 @@ class StoreRepository:
             stmt = stmt.where(BookingRequest.created_at >= since)
         return self.session.scalars(stmt).all()
 
-    def export_rows(self, since: Optional[datetime] = None) -> Tuple[List[Row], Dict[int, List[Row]]]:
+    def export_rows(
+        self, since: Optional[datetime] = None, ids: Optional[Sequence[int]] = None
+    ) -> Tuple[List[Row], Dict[int, List[Row]]]:
         """Booking rows (with channel and outcome) and each conversation's messages: two queries, no ORM objects."""
-        where = [BookingRequest.created_at >= since] if since is not None else []
+        where: List[Any] = [BookingRequest.created_at >= since] if since is not None else []
+        if ids is not None:
+            where.append(BookingRequest.id.in_(list(ids)))
         bookings = self.session.execute(
             select(
                 BookingRequest.id,
