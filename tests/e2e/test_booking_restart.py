@@ -62,6 +62,7 @@ def env(tmp_path):
     e.update(
         RASA_PORT=str(RASA_PORT),
         ACTIONS_PORT=str(ACTIONS_PORT),
+        STAFF_PORT="8006",
         DATABASE_URL=f"sqlite:///{tmp_path / 'clinicbot.db'}",
         TRACKER_STORE_URL=f"sqlite:///{tmp_path / 'tracker.db'}",
         CLINICBOT_HASH_KEY="e2e-test-key",
