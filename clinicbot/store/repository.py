@@ -5,12 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from clinicbot.store.models import BookingRequest, Conversation, Message, TriageOutcome, text_hash, utcnow
+from clinicbot.store.models import (
+    BookingRequest,
+    Conversation,
+    Escalation,
+    Message,
+    StatusChange,
+    TriageOutcome,
+    text_hash,
+    utcnow,
+)
 
 MessageKey = Tuple[str, datetime, str]
 _CHUNK = 500
@@ -157,10 +166,21 @@ class StoreRepository:
 
     def delete_conversations(self, ids: Sequence[int]) -> Dict[str, int]:
         """Delete these conversations with their bookings, outcomes and messages; counts per table."""
-        counts = {"booking_requests": 0, "triage_outcomes": 0, "messages": 0, "conversations": 0}
+        counts = {"status_changes": 0, "booking_requests": 0, "triage_outcomes": 0, "messages": 0, "conversations": 0}
         for start in range(0, len(ids), _CHUNK):
             chunk = list(ids[start : start + _CHUNK])
+            bookings = select(BookingRequest.id).where(BookingRequest.conversation_id.in_(chunk))
+            escalations = select(Escalation.id).where(Escalation.conversation_id.in_(chunk))
             for table, stmt in (
+                (
+                    "status_changes",  # staff notes may name the patient: they go with the record
+                    delete(StatusChange).where(
+                        or_(
+                            and_(StatusChange.subject == "booking", StatusChange.subject_id.in_(bookings)),
+                            and_(StatusChange.subject == "escalation", StatusChange.subject_id.in_(escalations)),
+                        )
+                    ),
+                ),
                 ("booking_requests", delete(BookingRequest).where(BookingRequest.conversation_id.in_(chunk))),
                 ("triage_outcomes", delete(TriageOutcome).where(TriageOutcome.conversation_id.in_(chunk))),
                 ("messages", delete(Message).where(Message.conversation_id.in_(chunk))),
