@@ -27,3 +27,12 @@ def test_development_gets_a_throwaway_key():
 def test_cookie_secure_behind_https(base, secure):
     settings = from_env({"STAFF_SECRET_KEY": "s" * 40, "STAFF_BASE_URL": base})
     assert settings.cookie_secure is secure and not settings.development
+
+
+def test_server_refuses_to_start_without_the_key(monkeypatch, capsys):
+    from clinicbot.review.__main__ import main
+
+    monkeypatch.delenv("STAFF_SECRET_KEY", raising=False)
+    monkeypatch.delenv("CLINICBOT_ENV", raising=False)
+    assert main() == 2
+    assert "STAFF_SECRET_KEY" in capsys.readouterr().err
