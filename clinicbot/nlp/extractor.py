@@ -235,10 +235,12 @@ class Extractor:
     def _context_rules(self) -> List[Any]:
         from medspacy.context import ConTextRule
 
-        red_flags = {
-            _label(fid, kind, fixed).upper()
-            for fid in self.vocab.red_flags
-            for kind, fixed in ((KIND_PATTERN, None), (KIND_MENTION, None), (KIND_FIXED, ABSENT), (KIND_FIXED, PRESENT))
+        kinds = ((KIND_PATTERN, None), (KIND_MENTION, None), (KIND_FIXED, ABSENT), (KIND_FIXED, PRESENT))
+        red_flags = {_label(fid, kind, fixed).upper() for fid in self.vocab.red_flags for kind, fixed in kinds}
+        for fid in self.context_rules.leg_features:
+            self.vocab.check_finding(fid, "context.yml leg_features")
+        with_leg = red_flags | {
+            _label(fid, kind, fixed).upper() for fid in self.context_rules.leg_features for kind, fixed in kinds
         }
         rules = []
         for spec in self.context_rules.rules:
@@ -251,6 +253,8 @@ class Extractor:
                 kwargs["max_scope"] = 1
             if spec.applies_to == "red_flags":
                 kwargs["allowed_types"] = red_flags
+            elif spec.applies_to == "red_flags_and_leg":
+                kwargs["allowed_types"] = with_leg
             rules.append(
                 ConTextRule(
                     literal=spec.pattern,

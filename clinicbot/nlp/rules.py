@@ -84,13 +84,14 @@ class ContextRuleSpec(BaseModel, extra="forbid"):
     ]
     direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"]
     max_scope: Optional[int] = None
-    applies_to: Optional[Literal["red_flags"]] = None
+    applies_to: Optional[Literal["red_flags", "red_flags_and_leg"]] = None
 
 
 class ContextRules(BaseModel, extra="forbid"):
     """context.yml."""
 
     source: str
+    leg_features: List[str] = []
     rules: List[ContextRuleSpec]
 
 

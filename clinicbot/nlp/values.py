@@ -69,8 +69,8 @@ class ValueReader:
             if any(w in window for w in self._not_after):
                 continue
             qty = m.group(1).lower()
-            n = int(qty) if qty.isdigit() else d.numbers.get(qty, d.numbers.get(qty.replace(" of", ""), 1))
-            return n * d.units[m.group(2).lower()]
+            n = float(qty) if qty[0].isdigit() else d.numbers.get(qty, d.numbers.get(qty.replace(" of", ""), 1))
+            return int(n * d.units[m.group(2).lower()])
         for rx, days in self._fixed:
             if rx.search(text):
                 return days

@@ -41,6 +41,26 @@ CASES = [
     ("sore on both sides, stiff in the morning", {"pain_bilateral": "present", "morning_stiffness": "present"}),
     ("never had back pain before", {"previous_gym_back_pain": "absent"}),
     ("i have a temperature of 39", {"fever": "present"}),
+    # wording from a blind suite written apart from the rules (tests/vignettes/blind.yml)
+    ("the bits in between feel numb", {"saddle_numbness": "present"}),
+    ("i cant feel the seat under me on the toilet", {"saddle_numbness": "present"}),
+    ("i could hardly feel anything down there", {"saddle_numbness": "present"}),
+    ("not able to pass urine properly, only drops are coming", {"bladder_bowel_dysfunction": "present"}),
+    ("cant do susu since morning", {"bladder_bowel_dysfunction": "present"}),
+    ("dono pair bahut weak ho gaye", {"bilateral_leg_weakness": "present"}),
+    ("electric pain all the way to my foot", {"leg_radiation": "present"}),
+    ("sciatica started 3 days ago", {"leg_radiation": "present"}),
+    ("had sciatica 4 months ago", {"leg_radiation": "historical"}),
+    ("my right foot has started slapping on the floor", {"progressive_neuro_deficit": "present"}),
+    ("i cant go up on tiptoe on my right side anymore", {"progressive_neuro_deficit": "present"}),
+    ("came down hard on the edge of the bench", {"significant_trauma": "present"}),
+    ("weight going down for no reason", {"unexplained_weight_loss": "present"}),
+    ("had dengue with high fever last month", {"fever": "historical"}),
+    ("fever since last month", {"fever": "present"}),
+    ("not my first gym back injury", {"previous_gym_back_pain": "present"}),
+    ("if i start getting tingling in my feet should i come in", {"leg_tingling": "hypothetical"}),
+    ("if i sit for long it shoots down my leg", {"leg_radiation": "present"}),
+    ("does this tingling in my leg mean a disc problem", {"leg_tingling": "present"}),
 ]
 
 
