@@ -38,11 +38,44 @@ def _channel(tracker: Tracker) -> str:
     return str(tracker.get_latest_input_channel() or "rest")
 
 
+@cache
+def _alert_config() -> Any:
+    """The alert settings from the environment (read once)."""
+    from clinicbot.alerts.config import load
+
+    return load()
+
+
+def save_escalation(tracker: Tracker, level: str, state: Any) -> Dict[str, Any]:
+    """Records a red-flag escalation with its pending alerts in one transaction (once per conversation and level).
+
+    An emergency is stored with the transcript so far; an urgent escalation holds only the codes until
+    the visitor consents in the booking form (then `save_booking` stores the transcript).
+    """
+    from clinicbot.store.escalations import EscalationInput, record_escalation
+
+    data = EscalationInput(
+        channel=_channel(tracker),
+        sender_id=tracker.sender_id,
+        level=level,
+        red_flags=list(state.result.red_flags),
+        likely_causes=list(state.result.cause_ids),
+        findings=[{"id": k, "status": v.status, "span": v.span} for k, v in state.findings.items()],
+        rules_version=state.result.rules_version,
+        transcript=transcript(tracker),
+        consented=bool(tracker.get_slot(names.BOOKING_SAVED)),
+    )
+    with _sessions()() as session, session.begin():
+        esc, created = record_escalation(session, data, _alert_config().kinds_for(level))
+        return {"id": esc.id, "created": created, "level": esc.level}
+
+
 def save_booking(tracker: Tracker) -> Dict[str, Any]:
     """Stores the confirmed booking, its triage outcome and the transcript in one transaction (exactly once).
 
     Returns the stored request's id, whether this call created it, and its preferred time.
     """
+    from clinicbot.store.escalations import record_consent
     from clinicbot.store.service import BookingInput, record_booking
 
     state = dialogue.update(
@@ -68,6 +101,7 @@ def save_booking(tracker: Tracker) -> Dict[str, Any]:
     )
     with _sessions()() as session, session.begin():
         booking, created = record_booking(session, data)
+        record_consent(session, data.channel, data.sender_id)
         return {"id": booking.id, "created": created, "preferred_time": booking.preferred_time}
 
 

@@ -108,6 +108,12 @@ def _purge(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _alerts_run(args: argparse.Namespace, out: TextIO) -> int:
+    from clinicbot.alerts.worker import main as run_worker
+
+    return run_worker(once=args.once)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `clinicbot`."""
     parser = argparse.ArgumentParser(prog="clinicbot", description="Lower-back-pain triage assistant tools.")
@@ -124,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("purge", help="delete conversations and bookings older than the retention period")
     p.add_argument("--older-than", dest="older_than", type=_days, required=True, metavar="DAYS")
     p.set_defaults(func=_purge)
+    a = sub.add_parser("alerts", help="alerts to the clinic about red-flag escalations")
+    asub = a.add_subparsers(dest="alerts_command", required=True)
+    r = asub.add_parser("run", help="the alert worker: send due alerts until stopped (SIGTERM)")
+    r.add_argument("--once", action="store_true", help="send what is due now, then exit")
+    r.set_defaults(func=_alerts_run)
     return parser
 
 
