@@ -77,7 +77,7 @@ def _record_quietly(tracker: Tracker, level: str, state: Any) -> None:
     try:
         save_escalation(tracker, level, state)
     except Exception as exc:
-        logger.error("recording a %s escalation failed: %s", level, type(exc).__name__)
+        logger.error("recording an escalation (%s) failed: %s", level, type(exc).__name__)
 
 
 class ValidateScreeningForm(FormValidationAction):

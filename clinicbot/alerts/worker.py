@@ -188,4 +188,3 @@ def main(once: bool = False) -> int:
     worker.run(stop)
     engine.dispose()
     return 0
-

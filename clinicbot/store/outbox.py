@@ -97,9 +97,7 @@ def mark_sent(session: Session, alert_id: int, attempt: int, now: datetime) -> b
     return int(result.rowcount or 0) == 1
 
 
-def mark_failed(
-    session: Session, alert_id: int, attempt: int, error: str, retry_at: Optional[datetime]
-) -> bool:
+def mark_failed(session: Session, alert_id: int, attempt: int, error: str, retry_at: Optional[datetime]) -> bool:
     """Record a failed attempt: due again at `retry_at`, or given up (state failed, row kept) when None."""
     values: Dict[str, Any] = {"last_error": error[:MAX_ERROR]}
     if retry_at is None:

@@ -28,9 +28,7 @@ class SmtpReceiver:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
         raw = envelope.original_content or envelope.content
         msg = message_from_bytes(raw, policy=policy.default)
-        self.messages.append(
-            {"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "raw": raw, "message": msg}
-        )
+        self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "raw": raw, "message": msg})
         return "250 OK"
 
     def start(self) -> None:

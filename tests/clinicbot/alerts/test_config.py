@@ -63,7 +63,10 @@ def test_secret_not_in_repr():
 
 def test_staff_links():
     assert load({}).escalation_url(7) == f"{DEFAULT_STAFF_BASE_URL}/escalations/7"
-    assert load({"STAFF_BASE_URL": "https://staff.clinic.in/"}).escalation_url(7) == "https://staff.clinic.in/escalations/7"
+    assert (
+        load({"STAFF_BASE_URL": "https://staff.clinic.in/"}).escalation_url(7)
+        == "https://staff.clinic.in/escalations/7"
+    )
 
 
 def test_retry_settings():

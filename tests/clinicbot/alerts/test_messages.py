@@ -33,7 +33,15 @@ def test_payload_carries_level_flags_channel_time_and_link(db):
     assert obj["escalated_at"].startswith("2025-03-03T09:00:00")
     assert obj["url"] == f"https://staff.clinic.example/escalations/{eid}"
     assert set(obj) == {
-        "event", "alert_id", "escalation_id", "level", "red_flags", "channel", "escalated_at", "rules_version", "url"
+        "event",
+        "alert_id",
+        "escalation_id",
+        "level",
+        "red_flags",
+        "channel",
+        "escalated_at",
+        "rules_version",
+        "url",
     }
 
 

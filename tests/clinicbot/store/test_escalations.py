@@ -102,7 +102,9 @@ def test_emergency_is_stored_with_transcript_and_pending_alerts(db):
 def test_retries_record_once(db, retries):
     first, _ = record(db, esc_input())
     for i in range(retries):
-        again, created = record(db, esc_input(transcript=transcript(4 + i, prefix=WORDS)), now=T0 + timedelta(seconds=i + 1))
+        again, created = record(
+            db, esc_input(transcript=transcript(4 + i, prefix=WORDS)), now=T0 + timedelta(seconds=i + 1)
+        )
         assert (again, created) == (first, False)
     assert count(db, Escalation) == 1
     assert count(db, Alert) == 2

@@ -27,7 +27,12 @@ def test_due_alerts_by_kind_and_time(db):
     assert [a.kind for a in due(db, T0 + timedelta(minutes=1), ["webhook"])] == ["webhook", "webhook"]
     assert due(db, T0, []) == []
     a = due(db, T0)[0]
-    assert (a.level, a.channel, a.red_flags, a.attempts) == ("emergency", "rest", ["saddle_numbness", "bladder_bowel_dysfunction"], 0)
+    assert (a.level, a.channel, a.red_flags, a.attempts) == (
+        "emergency",
+        "rest",
+        ["saddle_numbness", "bladder_bowel_dysfunction"],
+        0,
+    )
 
 
 def test_only_one_claim_of_the_same_attempt_wins(db):
