@@ -53,6 +53,7 @@ def save_escalation(tracker: Tracker, level: str, state: Any) -> Dict[str, Any]:
     the visitor consents in the booking form (then `save_booking` stores the transcript).
     """
     from clinicbot.store.escalations import EscalationInput, record_escalation
+    from clinicbot.store.retry import retry_busy
 
     data = EscalationInput(
         channel=_channel(tracker),
@@ -65,9 +66,14 @@ def save_escalation(tracker: Tracker, level: str, state: Any) -> Dict[str, Any]:
         transcript=transcript(tracker),
         consented=bool(tracker.get_slot(names.BOOKING_SAVED)),
     )
-    with _sessions()() as session, session.begin():
-        esc, created = record_escalation(session, data, _alert_config().kinds_for(level))
-        return {"id": esc.id, "created": created, "level": esc.level}
+    kinds = _alert_config().kinds_for(level)
+
+    def record() -> Dict[str, Any]:
+        with _sessions()() as session, session.begin():
+            esc, created = record_escalation(session, data, kinds)
+            return {"id": esc.id, "created": created, "level": esc.level}
+
+    return retry_busy(record)  # exactly once however often it runs: the unique constraint decides
 
 
 def save_booking(tracker: Tracker) -> Dict[str, Any]:

@@ -18,6 +18,7 @@ from clinicbot.alerts.config import AlertConfig, RetrySettings
 from clinicbot.alerts.senders import deliver, describe
 from clinicbot.store import outbox
 from clinicbot.store.models import utcnow
+from clinicbot.store.retry import retry_busy
 
 logger = logging.getLogger(__name__)
 
@@ -60,13 +61,21 @@ class Worker:
             self.http = requests.Session()
         return self.http
 
+    def _write(self, change: Callable[[Session], bool]) -> bool:
+        """One short write transaction, retried while the store is busy (after a send, losing the mark would resend)."""
+
+        def work() -> bool:
+            with self.sessions() as s, s.begin():
+                return change(s)
+
+        return retry_busy(work, attempts=8, delay=0.05)
+
     def attempt(self, alert: outbox.DueAlert) -> Optional[bool]:
         """One attempt at one alert: True if sent, False if it failed, None if another worker had it."""
         retry = self.config.retry
         lease = timedelta(seconds=retry.lease_seconds)
-        with self.sessions() as s, s.begin():
-            if not outbox.claim(s, alert, self.clock(), lease):
-                return None
+        if not self._write(lambda s: outbox.claim(s, alert, self.clock(), lease)):
+            return None
         number = alert.attempts + 1
         logger.info("alert %s (%s, escalation %s): attempt %d", alert.id, alert.kind, alert.escalation_id, number)
         try:
@@ -76,8 +85,7 @@ class Worker:
             give_up = number >= retry.max_attempts
             wait = 0.0 if give_up else backoff(number, retry, self.rand)
             retry_at = None if give_up else self.clock() + timedelta(seconds=wait)
-            with self.sessions() as s, s.begin():
-                outbox.mark_failed(s, alert.id, number, error, retry_at)
+            self._write(lambda s: outbox.mark_failed(s, alert.id, number, error, retry_at))
             if give_up:
                 logger.error(
                     "alert %s (%s, escalation %s): attempt %d failed (%s); giving up",
@@ -98,8 +106,7 @@ class Worker:
                     wait,
                 )
             return False
-        with self.sessions() as s, s.begin():
-            outbox.mark_sent(s, alert.id, number, self.clock())
+        self._write(lambda s: outbox.mark_sent(s, alert.id, number, self.clock()))
         logger.info("alert %s (%s, escalation %s): sent", alert.id, alert.kind, alert.escalation_id)
         return True
 
@@ -166,6 +173,7 @@ def main(once: bool = False) -> int:
         level=os.environ.get("ALERT_LOG_LEVEL", "INFO").upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     config = load()
     for problem in config.problems:
         logger.warning("%s", problem)
