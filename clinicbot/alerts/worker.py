@@ -178,7 +178,7 @@ def main(once: bool = False) -> int:
     for problem in config.problems:
         logger.warning("%s", problem)
     stop = threading.Event()
-    if threading.current_thread() is threading.main_thread():
+    if not once and threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
     if not config.kinds and not once:
