@@ -110,11 +110,16 @@ class Worker:
         logger.info("alert %s (%s, escalation %s): sent", alert.id, alert.kind, alert.escalation_id)
         return True
 
-    def run_once(self) -> int:
-        """Attempt every alert due now; return how many were sent."""
+    def run_once(self, stop: Optional[threading.Event] = None) -> int:
+        """Attempt every alert due now (until `stop` is set); return how many were sent."""
         with self.sessions() as s, s.begin():
             due = outbox.due_alerts(s, self.clock(), self.config.kinds)
-        return sum(1 for alert in due if self.attempt(alert))
+        sent = 0
+        for alert in due:
+            if stop is not None and stop.is_set():
+                break
+            sent += bool(self.attempt(alert))
+        return sent
 
     def seconds_to_next(self) -> float:
         """How long to sleep: until the next alert is due, at most the poll interval."""
@@ -136,8 +141,8 @@ class Worker:
         while not stop.is_set():
             wait = self.config.retry.poll_seconds
             try:
-                if self.run_once() == 0:
-                    wait = self.seconds_to_next()
+                self.run_once(stop)
+                wait = self.seconds_to_next()
             except Exception as exc:  # database down: try again after a poll interval
                 logger.error("alert worker: database error (%s); retrying", describe(exc))
             stop.wait(wait)

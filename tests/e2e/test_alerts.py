@@ -1,7 +1,8 @@
 """Red-flag escalations over REST: recorded and alerted by e-mail and signed webhook exactly once.
 
 Starts its own stack (the shared stack's ports + 2, its own databases) whose alert worker sends to a
-real SMTP server (aiosmtpd) and an HTTP receiver on 127.0.0.1; the SMTP server is down at first.
+real SMTP server (aiosmtpd) and an HTTP receiver on 127.0.0.1; the SMTP server is down at first, and
+the whole stack restarts while it is.
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ def test_every_emergency_is_recorded_and_alerted_once(tmp_path):
         ALERT_POLL_SECONDS="0.2",
         ALERT_RETRY_BASE_SECONDS="0.5",
         ALERT_RETRY_MAX_SECONDS="2",
+        ALERT_TIMEOUT_SECONDS="5",
     )
     stack = Stack(env)
     try:
@@ -140,6 +142,12 @@ def test_every_emergency_is_recorded_and_alerted_once(tmp_path):
             lambda: rows(db, "SELECT count(*) FROM alerts WHERE kind='email' AND attempts >= 2")[0][0] == N_EMERGENCIES,
             30,
         )
+        assert smtp.messages == []
+        # The whole stack restarts while the SMTP server is still down: the new worker carries on.
+        stack.stop()
+        before = rows(db, "SELECT sum(attempts) FROM alerts WHERE kind='email'")[0][0]
+        stack.start()
+        assert wait_for(lambda: rows(db, "SELECT sum(attempts) FROM alerts WHERE kind='email'")[0][0] > before, 30)
         assert smtp.messages == []
         smtp.start()
         assert wait_for(lambda: len(smtp.messages) >= N_EMERGENCIES and len(webhook.accepted()) >= N_EMERGENCIES, 60)

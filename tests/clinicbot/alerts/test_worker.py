@@ -238,3 +238,11 @@ def outbox_now():
     from clinicbot.store.models import utcnow
 
     return utcnow()
+
+
+def test_a_stopping_worker_starts_no_new_attempt(db, webhook):
+    escalate(db, kinds=["webhook"])
+    stop = threading.Event()
+    stop.set()
+    assert Worker(session_factory(db), config(webhook=webhook)).run_once(stop) == 0
+    assert webhook.posts == [] and states(db)[(1, "webhook")] == ("pending", 0)
