@@ -82,6 +82,7 @@ def save_booking(tracker: Tracker) -> Dict[str, Any]:
     Returns the stored request's id, whether this call created it, and its preferred time.
     """
     from clinicbot.store.escalations import record_consent
+    from clinicbot.store.retry import retry_busy
     from clinicbot.store.service import BookingInput, record_booking
 
     state = dialogue.update(
@@ -105,10 +106,14 @@ def save_booking(tracker: Tracker) -> Dict[str, Any]:
         },
         transcript=transcript(tracker),
     )
-    with _sessions()() as session, session.begin():
-        booking, created = record_booking(session, data)
-        record_consent(session, data.channel, data.sender_id)
-        return {"id": booking.id, "created": created, "preferred_time": booking.preferred_time}
+
+    def record() -> Dict[str, Any]:
+        with _sessions()() as session, session.begin():
+            booking, created = record_booking(session, data)
+            record_consent(session, data.channel, data.sender_id)
+            return {"id": booking.id, "created": created, "preferred_time": booking.preferred_time}
+
+    return retry_busy(record)  # the alert worker also writes to the store: SQLite may be busy a moment
 
 
 def append_to_saved(tracker: Tracker) -> int:

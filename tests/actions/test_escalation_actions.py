@@ -101,3 +101,25 @@ def test_store_failure_never_breaks_the_reply(monkeypatch, caplog):
     assert s[names.TRIAGE_LEVEL] == "emergency"
     assert "recording an escalation (emergency) failed: ConnectionError" in caplog.text
     assert "Ravi" not in caplog.text and "98765" not in caplog.text
+
+
+def test_booking_consent_attaches_the_transcript_to_an_urgent_escalation(store_db):
+    turn("pain down my leg", [LEG])
+    assert stored(store_db)[0] == [("urgent", "codes_only", ["leg_symptoms"])]
+    tracker = make_tracker(
+        "yes",
+        "affirm",
+        slots={
+            names.FINDINGS: {"leg_symptoms": ["present", "pain down my leg"]},
+            names.B_NAME: "Ravi Kumar",
+            names.B_PHONE: "+919876543210",
+            names.B_LOCATION: "noida_sector_47",
+            names.B_TIME: "2030-01-08T11:00:00+05:30",
+            names.B_CONSENT: "2030-01-01T10:00:00+00:00",
+        },
+    )
+    tracker.events = events_for("pain down my leg")
+    assert store_actions.save_booking(tracker)["created"]
+    escs, _, messages = stored(store_db)
+    assert escs == [("urgent", "consent", ["leg_symptoms"])]
+    assert len(messages) == 3
