@@ -162,6 +162,14 @@ def test_every_emergency_is_recorded_and_alerted_once(tmp_path):
     assert len(emergencies) == N_EMERGENCIES  # 100% recorded, none twice
     assert all(basis == "vital_interest" for _, level, basis in escalations if level == "emergency")
     assert [(level, basis) for _, level, basis in escalations if level != "emergency"] == [("urgent", "codes_only")]
+    # The emergency records hold the transcript so far (the name too: vital interest); the urgent one none.
+    transcripts = rows(
+        db,
+        "SELECT e.level, count(m.id), sum(m.text LIKE '%Ravi Kumar%') FROM escalations e "
+        "LEFT JOIN messages m ON m.conversation_id = e.conversation_id GROUP BY e.id ORDER BY e.id",
+    )
+    assert all(n >= 3 and named == 1 for level, n, named in transcripts if level == "emergency")
+    assert [n for level, n, _ in transcripts if level == "urgent"] == [0]
     assert rows(db, "SELECT DISTINCT kind, state FROM alerts ORDER BY kind") == [("email", "sent"), ("webhook", "sent")]
     assert rows(db, "SELECT count(*) FROM alerts")[0][0] == 2 * N_EMERGENCIES  # none for the urgent one
 
