@@ -57,8 +57,11 @@ class RetrySettings:
 
     @property
     def lease_seconds(self) -> float:
-        """How long a claimed alert stays hidden from other workers (longer than one attempt can take)."""
-        return 3 * self.timeout_seconds + 30.0
+        """How long a claimed alert stays hidden from other workers (longer than one attempt can take).
+
+        An SMTP exchange is several reads, each with its own timeout, so one attempt may take a few timeouts.
+        """
+        return 10 * self.timeout_seconds + 30.0
 
 
 @dataclass(frozen=True)
