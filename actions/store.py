@@ -15,11 +15,11 @@ from clinicbot import dialogue
 @cache
 def _sessions() -> Any:
     """The store's session factory, migrated to the newest schema (built on first use)."""
-    from clinicbot.store.db import make_engine, session_factory, upgrade
+    from clinicbot.store.db import make_engine, session_factory, upgrade, writer
 
     engine = make_engine()
     upgrade(engine)
-    return session_factory(engine)
+    return session_factory(writer(engine))  # every transaction here writes
 
 
 def transcript(tracker: Tracker) -> List[Any]:

@@ -82,3 +82,50 @@ def test_a_locked_sqlite_store_is_waited_out(tmp_path):
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM t")).scalar() == 2
     engine.dispose()
+
+
+def test_a_writer_waits_for_the_lock_instead_of_failing(tmp_path):
+    """Read-then-write under another writer: plain BEGIN fails at once, the writer engine's BEGIN IMMEDIATE waits."""
+    import threading
+
+    from sqlalchemy import text
+
+    from clinicbot.store.db import make_engine, writer
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}", connect_args={"timeout": 5})
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (n INTEGER)"))
+
+    def read_then_write(eng, reading, go):
+        with eng.begin() as conn:
+            conn.execute(text("SELECT count(*) FROM t")).scalar()
+            reading.set()
+            go.wait(5)
+            conn.execute(text("INSERT INTO t VALUES (1)"))
+
+    def contend(eng):
+        """Two read-then-write transactions that interleave; the errors they raised."""
+        errors = []
+        r1, r2, go = threading.Event(), threading.Event(), threading.Event()
+
+        def run(reading):
+            try:
+                read_then_write(eng, reading, go)
+            except Exception as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=run, args=(r,)) for r in (r1, r2)]
+        threads[0].start()
+        r1.wait(2)
+        threads[1].start()
+        r2.wait(0.5)  # with BEGIN IMMEDIATE the second cannot even start reading yet
+        go.set()
+        for t in threads:
+            t.join(10)
+        return errors
+
+    assert len(contend(engine)) == 1  # plain BEGIN: one of them fails with "database is locked"
+    assert contend(writer(engine)) == []  # IMMEDIATE: the second waits, both commit
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM t")).scalar() == 3
+    engine.dispose()
