@@ -26,7 +26,7 @@ import requests
 from bench.common import ROOT, Figure, SectionResult, Target, tail, tool_env
 from bench.stats import bootstrap_interval, percentile, percentile_interval, wilson
 
-PAIRS = 40
+PAIRS = 100
 SECRET = "bench-secret"
 START_TIMEOUT = 300.0
 EMERGENCIES = (
@@ -208,6 +208,7 @@ def run() -> SectionResult:
         "emails": mails,
         "webhook_posts": posts,
         "expected_alerts_each": expected,
+        "load_average_after": list(os.getloadavg()),
     }
     notes = [f"{k}: {n} replies were not the emergency reply" for k, n in wrong.items() if n]
     if mails != expected or posts != expected:

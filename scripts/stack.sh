@@ -28,8 +28,8 @@ start_stack() {
   "$BIN/rasa" run --model "$MODEL" -i 127.0.0.1 -p "$RASA_PORT" --endpoints var/endpoints.yml \
     --credentials var/credentials.yml --cors "" "${api[@]}" >var/logs/rasa.log 2>&1 &
   PIDS+=($!)
-  # The alert worker (README "Alerts"): sends the outbox's alerts; idles when none is configured.
-  "$BIN/python" -m clinicbot.alerts >var/logs/alerts.log 2>&1 &
+  # The alert worker (README "Escalations and alerts"), niced below the servers; idles when no alert is configured.
+  nice -n 10 "$BIN/python" -m clinicbot.alerts >var/logs/alerts.log 2>&1 &
   PIDS+=($!)
 }
 
