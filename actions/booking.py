@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from abc import ABC, abstractmethod
 from typing import Any, Callable, Dict, List, Optional, Tuple
 from zoneinfo import ZoneInfo
 
@@ -274,12 +275,16 @@ class ActionFinishBooking(Action):
         return [*reset, SlotSet(names.BOOKING_SAVED, True)]
 
 
-class _AskFromClinicText(Action):
-    """Asks a booking question worded in clinic.yml."""
+class _AskFromClinicText(Action, ABC):
+    """Asks a booking question worded in clinic.yml (abstract: rasa-sdk registers only the subclasses)."""
 
-    slot = ""
     text_key = ""
     buttons: List[Dict[str, str]] = []
+
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The form slot this action asks for."""
 
     def name(self) -> str:
         return f"action_ask_{self.slot}"

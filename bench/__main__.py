@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from importlib import metadata
 from typing import Any, Callable, Dict, List, Sequence, Tuple
 
-from bench import alerts, latency, memory, nlu_cv, store, training, triage_quality
+from bench import alerts, latency, memory, nlu_cv, staff, store, training, triage_quality
 from bench.common import RESULT_JSON, SectionResult, clear_cache, rel
 from bench.report import Outcome, render, write_json
 
@@ -26,7 +26,8 @@ SECTIONS: Tuple[Tuple[str, str, Callable[[], SectionResult]], ...] = (
     ("latency", "4. REST latency vs stock bot", latency.run),
     ("memory", "5. Server peak memory", memory.run),
     ("store", "6. Booking store (SQLite, PostgreSQL)", store.run),
-    ("alerts", "7. Emergency reply with alerts on vs off", alerts.run),
+    ("staff", "7. Staff review app: list with filters, 10k bookings", staff.run),
+    ("alerts", "8. Emergency reply with alerts on vs off", alerts.run),
 )
 
 

@@ -108,6 +108,41 @@ def _purge(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _read_password(stdin: TextIO) -> str:
+    """The new password: the first line of stdin when it is not a terminal, else prompted twice."""
+    if not stdin.isatty():
+        return stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        raise ValueError("the two passwords differ")
+    return first
+
+
+def _staff_add_user(args: argparse.Namespace, out: TextIO) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    from clinicbot.review.passwords import hash_password
+    from clinicbot.store.staff import add_user, check_password, check_username
+
+    try:
+        username = check_username(args.username)
+        password = _read_password(sys.stdin)
+        check_password(password)
+        with Session(_store_engine(), future=True) as session, session.begin():
+            user = add_user(session, username, hash_password(password), args.role)
+            out.write(json.dumps({"created": user.username, "role": user.role}) + "\n")
+    except ValueError as exc:
+        sys.stderr.write(f"clinicbot: {exc}\n")
+        return 2
+    except SQLAlchemyError as exc:
+        return _db_error(exc)
+    out.flush()
+    return 0
+
+
 def _alerts_run(args: argparse.Namespace, out: TextIO) -> int:
     from clinicbot.alerts.worker import main as run_worker
 
@@ -130,8 +165,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("purge", help="delete conversations and bookings older than the retention period")
     p.add_argument("--older-than", dest="older_than", type=_days, required=True, metavar="DAYS")
     p.set_defaults(func=_purge)
-    a = sub.add_parser("alerts", help="alerts to the clinic about red-flag escalations")
-    asub = a.add_subparsers(dest="alerts_command", required=True)
+    s = sub.add_parser("staff", help="staff accounts of the review app")
+    ssub = s.add_subparsers(dest="staff_command", required=True)
+    a = ssub.add_parser("add-user", help="create a staff account; the password is read from stdin or prompted")
+    a.add_argument("username")
+    a.add_argument("--role", choices=("reviewer", "admin"), default="reviewer", help="reviewer (default) or admin")
+    a.set_defaults(func=_staff_add_user)
+    al = sub.add_parser("alerts", help="alerts to the clinic about red-flag escalations")
+    asub = al.add_subparsers(dest="alerts_command", required=True)
     r = asub.add_parser("run", help="the alert worker: send due alerts until stopped (SIGTERM)")
     r.add_argument("--once", action="store_true", help="send what is due now, then exit")
     r.set_defaults(func=_alerts_run)

@@ -4,6 +4,7 @@ BIN=${BIN:-.venv/bin}
 MODEL=${MODEL:-models/clinicbot.tar.gz}
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
+STAFF_PORT=${STAFF_PORT:-8000}
 mkdir -p var/logs
 PIDS=()
 
@@ -13,7 +14,7 @@ port_free() {
 
 start_stack() {
   local port
-  for port in "$RASA_PORT" "$ACTIONS_PORT"; do
+  for port in "$RASA_PORT" "$ACTIONS_PORT" "$STAFF_PORT"; do
     if ! port_free "$port"; then
       echo "port $port on 127.0.0.1 is already in use (another stack running?); stop it first" >&2
       return 1
@@ -28,6 +29,9 @@ start_stack() {
   "$BIN/rasa" run --model "$MODEL" -i 127.0.0.1 -p "$RASA_PORT" --endpoints var/endpoints.yml \
     --credentials var/credentials.yml --cors "" "${api[@]}" >var/logs/rasa.log 2>&1 &
   PIDS+=($!)
+  # The staff review app; outside development it needs STAFF_SECRET_KEY (it says so and exits).
+  STAFF_HOST=127.0.0.1 STAFF_PORT="$STAFF_PORT" "$BIN/python" -m clinicbot.review >var/logs/staff.log 2>&1 &
+  PIDS+=($!)
   # The alert worker (README "Escalations and alerts"), niced below the servers; idles when no alert is configured.
   nice -n 10 "$BIN/python" -m clinicbot.alerts >var/logs/alerts.log 2>&1 &
   PIDS+=($!)
@@ -40,17 +44,18 @@ wait_ready() {
     for p in "${PIDS[@]}"; do
       if ! kill -0 "$p" 2>/dev/null; then
         echo "a server exited while starting; see var/logs/" >&2
-        tail -20 var/logs/rasa.log var/logs/actions.log >&2
+        tail -20 var/logs/rasa.log var/logs/actions.log var/logs/staff.log >&2
         return 1
       fi
     done
-    if curl -fs "http://127.0.0.1:$RASA_PORT/" >/dev/null && curl -fs "http://127.0.0.1:$ACTIONS_PORT/health" >/dev/null; then
+    if curl -fs "http://127.0.0.1:$RASA_PORT/" >/dev/null && curl -fs "http://127.0.0.1:$ACTIONS_PORT/health" >/dev/null \
+      && curl -fs "http://127.0.0.1:$STAFF_PORT/login" >/dev/null; then
       return 0
     fi
     sleep 1
   done
   echo "the stack did not start; see var/logs/" >&2
-  tail -20 var/logs/rasa.log var/logs/actions.log >&2
+  tail -20 var/logs/rasa.log var/logs/actions.log var/logs/staff.log >&2
   return 1
 }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
@@ -121,9 +121,13 @@ class StoreRepository:
             stmt = stmt.where(BookingRequest.created_at >= since)
         return self.session.scalars(stmt).all()
 
-    def export_rows(self, since: Optional[datetime] = None) -> Tuple[List[Row], Dict[int, List[Row]]]:
+    def export_rows(
+        self, since: Optional[datetime] = None, ids: Optional[Sequence[int]] = None
+    ) -> Tuple[List[Row], Dict[int, List[Row]]]:
         """Booking rows (with channel and outcome) and each conversation's messages: two queries, no ORM objects."""
-        where = [BookingRequest.created_at >= since] if since is not None else []
+        where: List[Any] = [BookingRequest.created_at >= since] if since is not None else []
+        if ids is not None:
+            where.append(BookingRequest.id.in_(list(ids)))
         bookings = self.session.execute(
             select(
                 BookingRequest.id,
@@ -164,22 +168,28 @@ class StoreRepository:
     def delete_conversations(self, ids: Sequence[int]) -> Dict[str, int]:
         """Delete these conversations with their bookings, outcomes, messages, escalations and alerts; counts per table."""
         counts = {
+            "status_changes": 0,
+            "alerts": 0,
+            "escalations": 0,
             "booking_requests": 0,
             "triage_outcomes": 0,
             "messages": 0,
-            "alerts": 0,
-            "escalations": 0,
             "conversations": 0,
         }
         for start in range(0, len(ids), _CHUNK):
             chunk = list(ids[start : start + _CHUNK])
+            bookings = select(BookingRequest.id).where(BookingRequest.conversation_id.in_(chunk))
             escalations = select(Escalation.id).where(Escalation.conversation_id.in_(chunk))
-            self.session.execute(
-                delete(StatusChange)
-                .where(StatusChange.subject == "escalation", StatusChange.subject_id.in_(escalations))
-                .execution_options(synchronize_session=False)
-            )
             for table, stmt in (
+                (
+                    "status_changes",  # staff notes may name the patient: they go with the record
+                    delete(StatusChange).where(
+                        or_(
+                            and_(StatusChange.subject == "booking", StatusChange.subject_id.in_(bookings)),
+                            and_(StatusChange.subject == "escalation", StatusChange.subject_id.in_(escalations)),
+                        )
+                    ),
+                ),
                 ("alerts", delete(Alert).where(Alert.escalation_id.in_(escalations))),
                 ("escalations", delete(Escalation).where(Escalation.conversation_id.in_(chunk))),
                 ("booking_requests", delete(BookingRequest).where(BookingRequest.conversation_id.in_(chunk))),

@@ -37,6 +37,7 @@ EXPORT_FIELDS = (
     "transcript",
 )
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_EXPORT_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -187,33 +188,45 @@ def _since_datetime(since: Optional[date]) -> Optional[datetime]:
     return datetime.combine(since, time.min, tzinfo=timezone.utc)
 
 
+def _export_dict(b: Any, messages: Dict[int, List[Any]]) -> Dict[str, Any]:
+    """One exported booking as a JSON-ready dict."""
+    return {
+        "id": b.id,
+        "created_at": _iso(b.created_at),
+        "channel": b.channel,
+        "name": b.name,
+        "phone": b.phone,
+        "location": b.location,
+        "preferred_time": _iso(b.preferred_time),
+        "triage_level": b.level,
+        "red_flags": list(b.red_flags or []),
+        "likely_causes": list(b.likely_causes or []),
+        "findings": list(b.findings or []),
+        "rules_version": b.rules_version,
+        "status": b.status,
+        "consent_at": _iso(b.consent_at),
+        "conversation_id": b.conversation_id,
+        "transcript": [
+            {"sender": m.sender, "text": m.text, "timestamp": _iso(m.timestamp)}
+            for m in messages.get(b.conversation_id, [])
+        ],
+    }
+
+
 def export_bookings(session: Session, since: Optional[date] = None) -> List[Dict[str, Any]]:
     """All booking requests created on or after `since` (UTC), oldest first, as JSON-ready dicts."""
     bookings, messages = StoreRepository(session).export_rows(_since_datetime(since))
-    return [
-        {
-            "id": b.id,
-            "created_at": _iso(b.created_at),
-            "channel": b.channel,
-            "name": b.name,
-            "phone": b.phone,
-            "location": b.location,
-            "preferred_time": _iso(b.preferred_time),
-            "triage_level": b.level,
-            "red_flags": list(b.red_flags or []),
-            "likely_causes": list(b.likely_causes or []),
-            "findings": list(b.findings or []),
-            "rules_version": b.rules_version,
-            "status": b.status,
-            "consent_at": _iso(b.consent_at),
-            "conversation_id": b.conversation_id,
-            "transcript": [
-                {"sender": m.sender, "text": m.text, "timestamp": _iso(m.timestamp)}
-                for m in messages.get(b.conversation_id, [])
-            ],
-        }
-        for b in bookings
-    ]
+    return [_export_dict(b, messages) for b in bookings]
+
+
+def export_rows_for_ids(session: Session, ids: Sequence[int]) -> List[Dict[str, Any]]:
+    """These booking requests as export dicts, in the order of `ids`."""
+    repo = StoreRepository(session)
+    found: Dict[int, Dict[str, Any]] = {}
+    for start in range(0, len(ids), _EXPORT_CHUNK):
+        bookings, messages = repo.export_rows(ids=ids[start : start + _EXPORT_CHUNK])
+        found.update((b.id, _export_dict(b, messages)) for b in bookings)
+    return [found[i] for i in ids if i in found]
 
 
 def purge(session: Session, older_than_days: int, now: Optional[datetime] = None) -> Dict[str, int]:

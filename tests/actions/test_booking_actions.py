@@ -121,3 +121,12 @@ def test_a_second_request_in_the_same_chat_is_not_claimed_as_new(monkeypatch):
     d = CollectingDispatcher()
     ActionFinishBooking().run(d, make_tracker(slots=_confirmed_slots()), DOMAIN)
     assert "already have a request" in d.messages[0]["text"] and "11:00" in d.messages[0]["text"]
+
+def test_only_real_actions_are_registered():
+    """Abstract helpers are not registered by rasa-sdk (no `action_ask_` without a slot)."""
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    assert "action_ask_" not in executor.actions
+    assert {"action_ask_booking_name", "action_ask_booking_location"} <= set(executor.actions)

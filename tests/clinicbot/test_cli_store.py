@@ -107,6 +107,7 @@ def test_purge(store, capsys, days, deleted):
     result = json.loads(out)
     assert code == 0
     assert result["deleted"] == {
+        "status_changes": 0,
         "booking_requests": deleted,
         "triage_outcomes": deleted,
         "messages": 2 * deleted,

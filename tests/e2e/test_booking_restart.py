@@ -64,6 +64,7 @@ def env(tmp_path):
     e.update(
         RASA_PORT=str(RASA_PORT),
         ACTIONS_PORT=str(ACTIONS_PORT),
+        STAFF_PORT=str(int(os.environ.get("STAFF_PORT", "8000")) + 1),
         DATABASE_URL=f"sqlite:///{tmp_path / 'clinicbot.db'}",
         TRACKER_STORE_URL=f"sqlite:///{tmp_path / 'tracker.db'}",
         CLINICBOT_HASH_KEY="e2e-test-key",

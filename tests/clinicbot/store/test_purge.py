@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
+from clinicbot.store.models import StaffUser
+from clinicbot.store.review import set_status
 from clinicbot.store.service import TranscriptMessage, append_messages, purge, record_booking
 
 from .conftest import T0, booking_input
@@ -16,10 +18,14 @@ NOW = T0 + timedelta(days=100)
 
 
 def seed(engine):
-    """Conversations last updated 90, 35 and 5 days before NOW, 4 messages each."""
+    """Conversations last updated 90, 35 and 5 days before NOW, 4 messages each, a staff note on each booking."""
     with Session(engine) as s, s.begin():
+        staff = StaffUser(username="rita", password_hash="x", role="reviewer")
+        s.add(staff)
+        s.flush()
         for sender, age in (("old", 90), ("mid", 35), ("new", 5)):
-            record_booking(s, booking_input(sender), now=NOW - timedelta(days=age))
+            booking, _ = record_booking(s, booking_input(sender), now=NOW - timedelta(days=age))
+            set_status(s, "booking", booking.id, "contacted", "spoke to Asha", staff)
 
 
 @pytest.mark.parametrize(
@@ -36,6 +42,7 @@ def test_purge_counts(db, days, deleted):
     with Session(db) as s, s.begin():
         result = purge(s, days, now=NOW)
     assert result == {
+        "status_changes": deleted,
         "booking_requests": deleted,
         "triage_outcomes": deleted,
         "messages": 4 * deleted,

@@ -1,0 +1,1 @@
+"""The staff review web app (Flask): import `create_app` from `clinicbot.review.app`."""

@@ -1,0 +1,85 @@
+"""What the review pages show, as plain data: labels, highlighted transcript segments, the explanation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from clinicbot.content import clinic
+from clinicbot.vocabulary import vocabulary
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a message: plain text, or the words a finding was read from (with its id and status)."""
+
+    text: str
+    finding: str = ""
+    status: str = ""
+
+
+def level_label(level: Optional[str]) -> str:
+    """The plain words of a level id."""
+    if not level:
+        return "not known"
+    return vocabulary().levels.get(level, level)
+
+
+def finding_label(fid: str) -> str:
+    """The plain words of a finding or red-flag id."""
+    f = vocabulary().findings.get(fid)
+    return f.label if f else fid
+
+
+def cause_label(cid: str) -> str:
+    """The plain words of a cause id."""
+    return vocabulary().causes.get(cid, cid)
+
+
+def location_label(loc_id: str) -> str:
+    """The name of a clinic location id."""
+    return clinic().location_name(loc_id)
+
+
+def _spans(findings: Iterable[Dict[str, Any]]) -> List[Tuple[str, str, str]]:
+    """(words, finding id, status) of the findings that carry their words, longest first."""
+    out = []
+    for f in findings:
+        span = f.get("span")
+        if isinstance(span, str) and span.strip() and f.get("id"):
+            out.append((span.strip(), str(f["id"]), str(f.get("status") or "")))
+    return sorted(out, key=lambda s: -len(s[0]))
+
+
+def highlight(text: str, findings: Sequence[Dict[str, Any]]) -> List[Segment]:
+    """Split a user's message into segments, marking the words each finding was read from."""
+    marks: List[Tuple[int, int, str, str]] = []
+    for words, fid, status in _spans(findings):
+        pattern = re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words.split()) + r"(?!\w)", re.IGNORECASE)
+        for m in pattern.finditer(text):
+            if all(m.end() <= s or m.start() >= e for s, e, _, _ in marks):
+                marks.append((m.start(), m.end(), fid, status))
+    segments: List[Segment] = []
+    pos = 0
+    for start, end, fid, status in sorted(marks):
+        if start > pos:
+            segments.append(Segment(text[pos:start]))
+        segments.append(Segment(text[start:end], fid, status))
+        pos = end
+    if pos < len(text) or not segments:
+        segments.append(Segment(text[pos:]))
+    return segments
+
+
+def explanation(outcome: Dict[str, Any]) -> Tuple[List[str], str]:
+    """The plain-language explanation of a stored outcome, re-derived from its findings, and the rules used."""
+    from clinicbot.triage.engine import Observation, assess
+
+    observations = {
+        str(f["id"]): Observation(str(f.get("status") or ""), str(f.get("span") or ""))
+        for f in outcome.get("findings") or []
+        if f.get("id") in vocabulary().findings and f.get("status") in vocabulary().statuses
+    }
+    result = assess(observations)
+    return result.explanation, result.rules_version
