@@ -37,9 +37,12 @@ EMERGENCIES = (
 )
 
 
-def ports(offset: int) -> Tuple[int, int]:
-    """Rasa and action-server ports `offset` above the shared stack's."""
-    return int(os.environ.get("RASA_PORT", "5005")) + offset, int(os.environ.get("ACTIONS_PORT", "5055")) + offset
+def ports(offset: int) -> Tuple[int, int, int]:
+    """Rasa, action-server and staff-app ports `offset` above the shared stack's."""
+    return tuple(  # type: ignore[return-value]
+        int(os.environ.get(name, default)) + offset
+        for name, default in (("RASA_PORT", "5005"), ("ACTIONS_PORT", "5055"), ("STAFF_PORT", "8000"))
+    )
 
 
 def up(rasa: int, actions: int) -> bool:
@@ -54,9 +57,10 @@ def up(rasa: int, actions: int) -> bool:
 
 
 @contextmanager
-def stack(env: Dict[str, str], rasa: int, actions: int) -> Iterator[None]:
-    """A whole stack (Rasa, actions, alert worker) in its own process group for the block."""
-    env = dict(env, RASA_PORT=str(rasa), ACTIONS_PORT=str(actions))
+def stack(env: Dict[str, str], rasa: int, actions: int, staff: int) -> Iterator[None]:
+    """A whole stack (Rasa, actions, staff app, alert worker) in its own process group for the block."""
+    env = dict(env, RASA_PORT=str(rasa), ACTIONS_PORT=str(actions), STAFF_PORT=str(staff))
+    env.setdefault("CLINICBOT_ENV", "development")
     cmd = "source scripts/stack.sh && start_stack && wait_ready && wait"
     proc = subprocess.Popen(["bash", "-c", cmd], cwd=ROOT, env=env, start_new_session=True)
     try:

@@ -8,6 +8,7 @@ the whole stack restarts while it is.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -24,9 +25,11 @@ from tests.clinicbot.alerts.receivers import SmtpReceiver, WebhookReceiver
 ROOT = Path(__file__).resolve().parents[2]
 RASA_PORT = int(os.environ.get("RASA_PORT", "5005")) + 2
 ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055")) + 2
+STAFF_PORT = int(os.environ.get("STAFF_PORT", "8000")) + 2
 URL = f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"
 SECRET = "e2e-webhook-secret"
-STAFF = "http://127.0.0.1:8000"
+STAFF = f"http://127.0.0.1:{STAFF_PORT}"
+STAFF_USER, STAFF_PASSWORD = "e2e-nurse", "correct horse battery staple"
 N_EMERGENCIES = 6
 NAME, PHONE = "Ravi Kumar", "98765 43210"
 # The visitor's own words: none may appear in an alert.
@@ -35,7 +38,7 @@ pytestmark = pytest.mark.e2e
 
 
 class Stack:
-    """The Rasa server, the action server and the alert worker as one process group."""
+    """The Rasa server, the action server, the staff app and the alert worker as one process group."""
 
     def __init__(self, env: dict):
         self.env = env
@@ -66,6 +69,30 @@ class Stack:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc = None
+
+
+def staff_session(env: dict) -> requests.Session:
+    """A staff account made with `clinicbot staff add-user`, signed in to the stack's staff app."""
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "clinicbot"), "staff", "add-user", STAFF_USER],
+        input=STAFF_PASSWORD + "\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    web = requests.Session()
+    page = web.get(f"{STAFF}/login", timeout=10).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token, "no CSRF token on the sign-in page"
+    r = web.post(
+        f"{STAFF}/login",
+        data={"username": STAFF_USER, "password": STAFF_PASSWORD, "csrf_token": token.group(1)},
+        timeout=10,
+        allow_redirects=False,
+    )
+    assert r.status_code == 302, r.status_code
+    return web
 
 
 def say(sender: str, text: str) -> str:
@@ -112,6 +139,8 @@ def test_every_emergency_is_recorded_and_alerted_once(tmp_path):
     env.update(
         RASA_PORT=str(RASA_PORT),
         ACTIONS_PORT=str(ACTIONS_PORT),
+        STAFF_PORT=str(STAFF_PORT),
+        CLINICBOT_ENV=os.environ.get("CLINICBOT_ENV") or "development",
         DATABASE_URL=f"sqlite:///{db}",
         TRACKER_STORE_URL=f"sqlite:///{tmp_path / 'tracker.db'}",
         CLINICBOT_HASH_KEY="e2e-test-key",
@@ -152,6 +181,14 @@ def test_every_emergency_is_recorded_and_alerted_once(tmp_path):
         smtp.start()
         assert wait_for(lambda: len(smtp.messages) >= N_EMERGENCIES and len(webhook.accepted()) >= N_EMERGENCIES, 60)
         time.sleep(3)  # time for any double to show up
+
+        # The staff app lists every escalation, and each alert's link opens its record.
+        web = staff_session(env)
+        listing = web.get(f"{STAFF}/escalations", timeout=10)
+        assert listing.status_code == 200
+        listed = {int(i) for i in re.findall(r"Open escalation (\d+)", listing.text)}
+        links = [p["json"]["url"] for p in webhook.accepted()]
+        opened = [web.get(link, timeout=10) for link in links]
     finally:
         stack.stop()
         smtp.stop()
@@ -185,6 +222,11 @@ def test_every_emergency_is_recorded_and_alerted_once(tmp_path):
         assert p["json"]["url"] == f"{STAFF}/escalations/{p['json']['escalation_id']}"
     for m in smtp.messages:
         assert f"{STAFF}/escalations/{m['message']['X-Clinicbot-Escalation']}" in m["message"].get_content()
+
+    # In the staff app: all escalations listed; each emergency's page shows its transcript.
+    assert listed == {eid for eid, _, _ in escalations}
+    assert [r.status_code for r in opened] == [200] * N_EMERGENCIES
+    assert all(NAME in r.text and "emergency" in r.text for r in opened)
 
     # No alert body (nor the worker's log) holds the visitor's name, number or words.
     bodies = [m["raw"].decode("utf-8", "replace") for m in smtp.messages] + [p["body"].decode() for p in webhook.posts]
