@@ -172,7 +172,7 @@ def main(once: bool = False) -> int:
     import signal
 
     from clinicbot.alerts.config import load
-    from clinicbot.store.db import make_engine, session_factory, writer
+    from clinicbot.store.db import make_engine, session_factory
 
     logging.basicConfig(
         level=os.environ.get("ALERT_LOG_LEVEL", "INFO").upper(),
@@ -193,7 +193,9 @@ def main(once: bool = False) -> int:
     if not migrate(engine, stop):
         logger.error("alert worker: the store could not be migrated; exiting")
         return 1
-    worker = Worker(session_factory(writer(engine)), config)  # SQLite: take the write lock up front, wait for it
+    # Plain (deferred) transactions: polls only read, so they never hold SQLite's write lock; each write
+    # is a single UPDATE, which waits for the lock like any first write.
+    worker = Worker(session_factory(engine), config)
     if once:
         sent = worker.run_once()
         logger.info("alert worker: %d sent", sent)
