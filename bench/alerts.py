@@ -1,4 +1,4 @@
-"""Section 7: the visitor's emergency reply over REST with alerts on and alerts off, in the same run.
+"""Section 8: the visitor's emergency reply over REST with alerts on and alerts off, in the same run.
 
 Two stacks of their own (the shared stack's ports + 3 and + 4, their own SQLite stores): one with no alert
 configured, one whose worker e-mails a local SMTP server and posts to a local webhook receiver. The
