@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import time
@@ -69,6 +70,15 @@ class Stack:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc = None
+        # bash is gone, but its servers may still be closing their ports: a restart needs them free.
+        assert wait_for(lambda: not any(listening(p) for p in (RASA_PORT, ACTIONS_PORT, STAFF_PORT)), 30)
+
+
+def listening(port: int) -> bool:
+    """Whether something accepts connections on 127.0.0.1:`port`."""
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 def staff_session(env: dict) -> requests.Session:
