@@ -14,6 +14,7 @@ from actions import names
 from actions.names import latest_intent as _intent
 from clinicbot import dialogue
 from clinicbot.content import advice
+from clinicbot.store.escalations import escalation_level
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,9 @@ class ActionUpdateTriage(Action):
         if tracker.get_slot(names.BOOKING_SAVED):
             _append_quietly(tracker)
         known = bool(state.findings or state.values)  # nothing said yet: no level (interfaces.md: null)
+        escalated = escalation_level(tracker.get_slot(names.TRIAGE_LEVEL), state.result.level, state.result.red_flags)
+        if escalated:
+            _record_quietly(tracker, escalated, state)
         slots = {
             names.FINDINGS: dialogue.encode(state.findings),
             names.VALUES: state.values,
@@ -64,6 +68,16 @@ def _append_quietly(tracker: Tracker) -> None:
         append_to_saved(tracker)
     except Exception as exc:
         logger.error("appending messages to a stored conversation failed: %s", type(exc).__name__)
+
+
+def _record_quietly(tracker: Tracker, level: str, state: Any) -> None:
+    """Records a red-flag escalation; a store failure never delays or breaks the visitor's reply."""
+    from actions.store import save_escalation
+
+    try:
+        save_escalation(tracker, level, state)
+    except Exception as exc:
+        logger.error("recording an escalation (%s) failed: %s", level, type(exc).__name__)
 
 
 class ValidateScreeningForm(FormValidationAction):

@@ -143,6 +143,12 @@ def _staff_add_user(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _alerts_run(args: argparse.Namespace, out: TextIO) -> int:
+    from clinicbot.alerts.worker import main as run_worker
+
+    return run_worker(once=args.once)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `clinicbot`."""
     parser = argparse.ArgumentParser(prog="clinicbot", description="Lower-back-pain triage assistant tools.")
@@ -165,6 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("username")
     a.add_argument("--role", choices=("reviewer", "admin"), default="reviewer", help="reviewer (default) or admin")
     a.set_defaults(func=_staff_add_user)
+    al = sub.add_parser("alerts", help="alerts to the clinic about red-flag escalations")
+    asub = al.add_subparsers(dest="alerts_command", required=True)
+    r = asub.add_parser("run", help="the alert worker: send due alerts until stopped (SIGTERM)")
+    r.add_argument("--once", action="store_true", help="send what is due now, then exit")
+    r.set_defaults(func=_alerts_run)
     return parser
 
 

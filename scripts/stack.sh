@@ -32,6 +32,9 @@ start_stack() {
   # The staff review app; outside development it needs STAFF_SECRET_KEY (it says so and exits).
   STAFF_HOST=127.0.0.1 STAFF_PORT="$STAFF_PORT" "$BIN/python" -m clinicbot.review >var/logs/staff.log 2>&1 &
   PIDS+=($!)
+  # The alert worker (README "Escalations and alerts"), niced below the servers; idles when no alert is configured.
+  nice -n 10 "$BIN/python" -m clinicbot.alerts >var/logs/alerts.log 2>&1 &
+  PIDS+=($!)
 }
 
 wait_ready() {

@@ -32,8 +32,19 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    """Emit BEGIN ourselves (pysqlite's own transaction handling breaks SAVEPOINT)."""
-    conn.exec_driver_sql("BEGIN")
+    """Emit BEGIN ourselves (pysqlite's own transaction handling breaks SAVEPOINT).
+
+    With the execution option `sqlite_immediate` (see `writer`), BEGIN IMMEDIATE: the write lock is
+    taken at the start and waited for, instead of a read-then-write transaction failing at once with
+    "database is locked" when another process writes at the same moment.
+    """
+    immediate = conn.get_execution_options().get("sqlite_immediate")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine for transactions that write: on SQLite they begin IMMEDIATE (no effect elsewhere)."""
+    return engine.execution_options(sqlite_immediate=True)
 
 
 def make_engine(url: Optional[str] = None, **kwargs: Any) -> Engine:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from clinicbot.store.models import (
+    Alert,
     BookingRequest,
     Conversation,
     Escalation,
@@ -165,8 +166,16 @@ class StoreRepository:
         return list(self.session.scalars(select(Conversation.id).where(Conversation.updated_at < cutoff)))
 
     def delete_conversations(self, ids: Sequence[int]) -> Dict[str, int]:
-        """Delete these conversations with their bookings, outcomes and messages; counts per table."""
-        counts = {"status_changes": 0, "booking_requests": 0, "triage_outcomes": 0, "messages": 0, "conversations": 0}
+        """Delete these conversations with their bookings, outcomes, messages, escalations and alerts; counts per table."""
+        counts = {
+            "status_changes": 0,
+            "alerts": 0,
+            "escalations": 0,
+            "booking_requests": 0,
+            "triage_outcomes": 0,
+            "messages": 0,
+            "conversations": 0,
+        }
         for start in range(0, len(ids), _CHUNK):
             chunk = list(ids[start : start + _CHUNK])
             bookings = select(BookingRequest.id).where(BookingRequest.conversation_id.in_(chunk))
@@ -181,6 +190,8 @@ class StoreRepository:
                         )
                     ),
                 ),
+                ("alerts", delete(Alert).where(Alert.escalation_id.in_(escalations))),
+                ("escalations", delete(Escalation).where(Escalation.conversation_id.in_(chunk))),
                 ("booking_requests", delete(BookingRequest).where(BookingRequest.conversation_id.in_(chunk))),
                 ("triage_outcomes", delete(TriageOutcome).where(TriageOutcome.conversation_id.in_(chunk))),
                 ("messages", delete(Message).where(Message.conversation_id.in_(chunk))),

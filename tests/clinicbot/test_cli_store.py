@@ -111,6 +111,8 @@ def test_purge(store, capsys, days, deleted):
         "booking_requests": deleted,
         "triage_outcomes": deleted,
         "messages": 2 * deleted,
+        "alerts": 0,
+        "escalations": 0,
         "conversations": deleted,
         "tracker_conversations": 0,
     }

@@ -17,7 +17,9 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
-RASA_PORT, ACTIONS_PORT = 5006, 5056
+# Next to the shared stack's ports (RASA_PORT, ACTIONS_PORT; default 5005, 5055).
+RASA_PORT = int(os.environ.get("RASA_PORT", "5005")) + 1
+ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055")) + 1
 URL = f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"
 pytestmark = pytest.mark.e2e
 
@@ -62,7 +64,7 @@ def env(tmp_path):
     e.update(
         RASA_PORT=str(RASA_PORT),
         ACTIONS_PORT=str(ACTIONS_PORT),
-        STAFF_PORT="8006",
+        STAFF_PORT=str(int(os.environ.get("STAFF_PORT", "8000")) + 1),
         DATABASE_URL=f"sqlite:///{tmp_path / 'clinicbot.db'}",
         TRACKER_STORE_URL=f"sqlite:///{tmp_path / 'tracker.db'}",
         CLINICBOT_HASH_KEY="e2e-test-key",

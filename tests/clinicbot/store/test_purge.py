@@ -46,6 +46,8 @@ def test_purge_counts(db, days, deleted):
         "booking_requests": deleted,
         "triage_outcomes": deleted,
         "messages": 4 * deleted,
+        "alerts": 0,
+        "escalations": 0,
         "conversations": deleted,
     }
     assert counts(db) == {
