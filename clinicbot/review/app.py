@@ -46,7 +46,11 @@ def db() -> Session:
     if "db" not in g:
         from flask import current_app
 
-        g.db = Session(current_app.extensions["clinicbot_engine"], future=True, expire_on_commit=False)
+        from clinicbot.store.db import writer
+
+        # Every request writes (at least its audit record): on SQLite take the write lock up front
+        # and wait for it, rather than fail when another process is writing at that moment.
+        g.db = Session(writer(current_app.extensions["clinicbot_engine"]), future=True, expire_on_commit=False)
     return cast(Session, g.db)
 
 
