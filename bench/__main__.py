@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from importlib import metadata
 from typing import Any, Callable, Dict, List, Sequence, Tuple
 
-from bench import latency, memory, nlu_cv, store, training, triage_quality
+from bench import latency, memory, nlu_cv, store, training, triage_quality, widget
 from bench.common import RESULT_JSON, SectionResult, clear_cache, rel
 from bench.report import Outcome, render, write_json
 
@@ -26,6 +26,7 @@ SECTIONS: Tuple[Tuple[str, str, Callable[[], SectionResult]], ...] = (
     ("latency", "4. REST latency vs stock bot", latency.run),
     ("memory", "5. Server peak memory", memory.run),
     ("store", "6. Booking store (SQLite, PostgreSQL)", store.run),
+    ("widget", "7. Website widget first reply (Chromium)", widget.run),
 )
 
 

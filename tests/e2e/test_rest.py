@@ -10,7 +10,7 @@ import pytest
 import requests
 import yaml
 
-URL = os.environ.get("RASA_REST_URL", "http://127.0.0.1:5005/webhooks/rest/webhook")
+URL = os.environ.get("RASA_REST_URL", f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}/webhooks/rest/webhook")
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e
 

@@ -400,3 +400,12 @@ def test_transcript_shows_user_and_bot_messages_with_button_titles():
         {"sender": "user", "text": "/deny"},
     ]
     assert len(transcript([UserUttered(str(i)) for i in range(500)], limit=200)) == 200
+
+
+def test_the_stack_enables_the_widget_only_with_allowed_origins():
+    from clinicbot.deploy import credentials
+
+    name = "clinicbot.channels.socketio.SecureSocketIOInput"
+    assert name not in credentials({})
+    assert name not in credentials({"WIDGET_ALLOWED_ORIGINS": ""})
+    assert credentials({"WIDGET_ALLOWED_ORIGINS": "https://clinic.example"})[name] == {"enabled": True}
