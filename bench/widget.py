@@ -81,8 +81,8 @@ class WidgetPage:
 
     def messages(self, sender: str = "") -> List[str]:
         """The texts of the messages shown (without the screen-reader prefix)."""
-        sel = f".msg[data-sender='{sender}']" if sender else ".msg[data-sender]"
-        return [t.split(": ", 1)[-1] for t in self.part(sel).all_inner_texts()]
+        sel = f".msg[data-sender='{sender}'] .text" if sender else ".msg[data-sender] .text"
+        return self.part(sel).all_inner_texts()
 
     def timings(self) -> List[float]:
         """The widget's own first-reply times (ms) so far on this page."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -120,16 +122,36 @@ def test_first_reply_within_a_second(browser):
     assert statistics.median(times) <= TARGET_MS, times
 
 
-def test_a_foreign_page_gets_no_session(browser):
-    """The widget embedded in a page of an origin not in WIDGET_ALLOWED_ORIGINS: the handshake is refused."""
+@pytest.fixture()
+def foreign_page():
+    """A page on an origin not in WIDGET_ALLOWED_ORIGINS (127.0.0.1, another port) embedding widget.js."""
+    script = demo_url().rsplit("/", 1)[0] + "/widget.js"
+    body = f'<!doctype html><title>elsewhere</title><p>elsewhere</p><script src="{script}"></script>'.encode()
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def test_a_foreign_page_gets_no_session(browser, foreign_page):
+    """The widget embedded in a page of a foreign origin: the handshake is refused, no session is issued."""
     context = browser.new_context()
     page = context.new_page()
-    script = demo_url().rsplit("/", 1)[0] + "/widget.js"
-    html = f'<!doctype html><title>foreign</title><p>elsewhere</p><script src="{script}"></script>'
-    page.route("http://foreign.test/", lambda route: route.fulfill(status=200, content_type="text/html", body=html))
-    page.goto("http://foreign.test/")
+    page.goto(foreign_page)
     page.wait_for_function("() => window.ClinicbotWidget", timeout=15000)
-    w = WidgetPage(page, "http://foreign.test/")
+    w = WidgetPage(page, foreign_page)
     w.part(".launcher").click()
     offline = page.evaluate("() => window.ClinicbotWidgetDefaults.texts.offline")
     w.part(".status").filter(has_text=offline).wait_for(timeout=15000)

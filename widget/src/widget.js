@@ -116,7 +116,7 @@ export function mount(options) {
     const who = sender === "user" ? t.you || "You" : sender === "bot" ? t.bot || "Assistant" : "";
     const node = el("div", { class: "msg " + sender, "data-sender": sender }, [
       who ? el("span", { class: "sr-only", text: who + ": " }) : null,
-      document.createTextNode(text),
+      el("span", { class: "text", text }),
     ]);
     log.insertBefore(node, typing.parentNode === log ? typing : null);
     scrollDown();
