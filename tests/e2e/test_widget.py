@@ -95,6 +95,7 @@ def test_describe_pain_click_a_button_reload_and_the_conversation_is_still_there
     after = w.messages()
     assert w.messages("user") == ["my lower back hurts after deadlifts", "No"]
     assert after[-1] == shown[-1]
+    assert w.part(".reply").all_inner_texts() == ["Yes", "No"]  # the last question's buttons are back
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "widget.png"), full_page=False)
 

@@ -84,7 +84,7 @@ export function mount(options) {
   const launcherBox = el("div", { class: "launcher-box" }, [launcher, el("div", { class: "pill" }, [emergencyLine("")])]);
 
   const log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": t.bot || "Conversation", tabindex: "0" });
-  const typing = el("div", { class: "typing msg bot", role: "status", hidden: true }, [
+  const typing = el("div", { class: "typing", role: "status", hidden: true }, [
     el("span", { class: "sr-only", text: t.typing || "Typing..." }),
     el("span", { class: "dots", "aria-hidden": "true" }, [el("span"), el("span"), el("span")]),
   ]);
@@ -102,6 +102,7 @@ export function mount(options) {
     el("div", { class: "notice" }, [emergencyLine(), el("p", { class: "disclaimer", text: cfg.disclaimer || "" })]),
     status,
     log,
+    typing,
     replies,
     form,
   ]);
@@ -118,7 +119,7 @@ export function mount(options) {
       who ? el("span", { class: "sr-only", text: who + ": " }) : null,
       el("span", { class: "text", text }),
     ]);
-    log.insertBefore(node, typing.parentNode === log ? typing : null);
+    log.appendChild(node);
     scrollDown();
     return node;
   }
@@ -130,7 +131,6 @@ export function mount(options) {
   }
   function setTyping(on) {
     typing.hidden = !on;
-    if (on) log.appendChild(typing);
     scrollDown();
   }
   function setOpen(open, focus) {

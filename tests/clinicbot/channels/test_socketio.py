@@ -307,6 +307,36 @@ async def test_an_unreadable_history_still_resumes(serve):
     await c.close()
 
 
+async def test_malformed_http_requests_get_4xx_never_5xx(widget):
+    base, received, _, client, _ = widget
+    sio = f"{base}/socket.io/"
+    async with aiohttp.ClientSession() as s:
+        async with s.get(f"{sio}?EIO=4&transport=polling", headers={"Origin": ORIGIN}) as r:
+            sid = json.loads((await r.text())[1:])["sid"]
+        requests = [
+            ("GET", f"{sio}", None),
+            ("GET", f"{sio}?EIO=3&transport=polling", None),
+            ("GET", f"{sio}?EIO=4&transport=carrier-pigeon", None),
+            ("GET", f"{sio}?EIO=4&transport=websocket", None),  # no Upgrade header
+            ("GET", f"{sio}?EIO=4&transport=polling&sid=forged", None),
+            ("GET", f"{sio}?EIO=4&transport=polling&j=x", None),
+            ("POST", f"{sio}?EIO=4&transport=polling&sid=forged", b"40"),
+            ("POST", f"{sio}?EIO=4&transport=polling&sid={sid}", b"\xff\xfe\x00"),
+            ("POST", f"{sio}?EIO=4&transport=polling&sid={sid}", b"42[unclosed"),
+            ("POST", f"{sio}?EIO=4&transport=polling&sid={sid}", b"9nonsense"),
+            ("POST", f"{base}/webhooks/socketio/widget.js", b"{}"),
+            ("GET", f"{base}/webhooks/socketio/demo?x=%ff%fe", None),
+            ("DELETE", f"{base}/webhooks/socketio/", None),
+        ]
+        for method, url, body in requests:
+            async with s.request(method, url, data=body, headers={"Origin": ORIGIN}) as r:
+                assert 200 <= r.status < 500, (method, url, r.status)
+    c = await client()
+    await c.session()
+    await c.say({"message": "still working"})
+    assert received[-1].text == "still working"
+
+
 async def test_widget_script_and_demo_page_are_served(widget):
     base, *_ = widget
     async with aiohttp.ClientSession() as s:
