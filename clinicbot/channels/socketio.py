@@ -192,7 +192,10 @@ class SecureSocketIOInput(InputChannel):
         origins = parse_origins(env(ORIGINS_ENV))
         if not origins:
             cls.raise_missing_credentials_exception()
-        hours = float(env(TTL_ENV) or DEFAULT_TTL_HOURS)
+        try:
+            hours = float(env(TTL_ENV) or DEFAULT_TTL_HOURS)
+        except ValueError:
+            raise ValueError(f"{TTL_ENV} must be a number of hours, for example 24") from None
         path = (credentials or {}).get("socketio_path") or "/socket.io"
         return cls(origins, SessionTokens(session_secret(), hours * 3600), socketio_path=path)
 

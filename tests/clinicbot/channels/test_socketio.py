@@ -439,3 +439,11 @@ def test_the_stack_enables_the_widget_only_with_allowed_origins():
     assert name not in credentials({})
     assert name not in credentials({"WIDGET_ALLOWED_ORIGINS": ""})
     assert credentials({"WIDGET_ALLOWED_ORIGINS": "https://clinic.example"})[name] == {"enabled": True}
+
+
+def test_a_bad_session_lifetime_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("WIDGET_ALLOWED_ORIGINS", "https://clinic.example")
+    monkeypatch.setenv("WIDGET_SESSION_SECRET", "s" * 40)
+    monkeypatch.setenv("WIDGET_SESSION_HOURS", "a day")
+    with pytest.raises(ValueError, match="WIDGET_SESSION_HOURS"):
+        SecureSocketIOInput.from_credentials(None)
