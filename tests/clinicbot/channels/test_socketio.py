@@ -447,3 +447,22 @@ def test_a_bad_session_lifetime_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("WIDGET_SESSION_HOURS", "a day")
     with pytest.raises(ValueError, match="WIDGET_SESSION_HOURS"):
         SecureSocketIOInput.from_credentials(None)
+
+
+async def test_the_history_is_read_from_the_agents_tracker_store():
+    from types import SimpleNamespace
+
+    from rasa.core.tracker_store import InMemoryTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    store = InMemoryTrackerStore(Domain.empty())
+    tracker = DialogueStateTracker.from_events(
+        sender_of("ab" * 16), [UserUttered("my back hurts"), BotUttered("Any numbness?", {"buttons": []})]
+    )
+    await store.save(tracker)
+    channel = SecureSocketIOInput([ORIGIN], SessionTokens(SECRET))
+    assert await channel.tracker_history(sender_of("ab" * 16)) == []  # not served yet: no app, no agent
+    channel.app = SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(tracker_store=store)))  # type: ignore[assignment]
+    assert [m["text"] for m in await channel.tracker_history(sender_of("ab" * 16))] == ["my back hurts", "Any numbness?"]
+    assert await channel.tracker_history(sender_of("cd" * 16)) == []
