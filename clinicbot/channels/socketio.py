@@ -24,8 +24,9 @@ import logging
 import re
 import secrets
 import time
+from collections import deque
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Awaitable, Callable, Deque, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
@@ -47,6 +48,8 @@ MIN_SECRET_CHARS = 32
 SENDER_PREFIX = "web-"
 MAX_MESSAGE_CHARS = 5000  # the bot itself keeps max_message_chars (clinic.yml); this only stops floods
 MAX_PACKET_BYTES = 64 * 1024
+RATE_LIMIT = 30  # messages (and session requests) per connection per RATE_WINDOW seconds
+RATE_WINDOW = 60.0
 HISTORY_LIMIT = 200
 HISTORY_TIMEOUT = 5.0
 USER_EVT, BOT_EVT = "user_uttered", "bot_uttered"
@@ -213,6 +216,7 @@ class SecureSocketIOInput(InputChannel):
         self.socketio_path = socketio_path
         self.history = history or self.tracker_history
         self.sessions: Dict[str, str] = {}  # socket id -> session
+        self.recent: Dict[str, Deque[float]] = {}  # socket id -> times of its latest requests
         self.sio: Optional[AsyncServer] = None
         self.app: Optional[Sanic] = None
 
@@ -232,6 +236,15 @@ class SecureSocketIOInput(InputChannel):
             logger.error("socketio: the conversation so far could not be read (%s)", type(exc).__name__)
             return []
 
+    def too_fast(self, sid: str) -> bool:
+        """Whether a connection sent more than RATE_LIMIT requests in the last RATE_WINDOW seconds."""
+        now = time.monotonic()
+        times = self.recent.setdefault(sid, deque(maxlen=RATE_LIMIT))
+        full = len(times) == RATE_LIMIT and now - times[0] < RATE_WINDOW
+        if not full:
+            times.append(now)
+        return full
+
     def origin_allowed(self, environ: Dict[str, Any]) -> bool:
         """Whether the handshake came from an allowed page (engine.io already refused foreign ones)."""
         return environ.get("HTTP_ORIGIN", "") in self.allowed_origins
@@ -246,6 +259,8 @@ class SecureSocketIOInput(InputChannel):
         session = self.sessions.get(sid)
         if session is None:
             return "no_session"
+        if self.too_fast(sid):
+            return "slow_down"
         text = data.get("message") if isinstance(data, dict) else None
         if not isinstance(text, str):
             return "bad_request"
@@ -286,9 +301,12 @@ class SecureSocketIOInput(InputChannel):
         @sio.on("disconnect")
         async def disconnect(sid: str, *args: Any) -> None:
             self.sessions.pop(sid, None)
+            self.recent.pop(sid, None)
 
         @sio.on("session_request")
         async def session_request(sid: str, data: Any = None) -> None:
+            if self.too_fast(sid):
+                return await error(sid, "slow_down")
             token = data.get("token") if isinstance(data, dict) else None
             resumed = self.tokens.verify(token)
             session, fresh = self.tokens.issue(resumed)

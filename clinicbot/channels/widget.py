@@ -35,6 +35,7 @@ class WidgetErrors(BaseModel, extra="forbid"):
     no_session: str
     empty: str
     too_long: str
+    slow_down: str
     bad_request: str
     server: str
     no_reply: str

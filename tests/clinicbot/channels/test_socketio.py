@@ -466,3 +466,21 @@ async def test_the_history_is_read_from_the_agents_tracker_store():
     channel.app = SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(tracker_store=store)))  # type: ignore[assignment]
     assert [m["text"] for m in await channel.tracker_history(sender_of("ab" * 16))] == ["my back hurts", "Any numbness?"]
     assert await channel.tracker_history(sender_of("cd" * 16)) == []
+
+
+async def test_a_flood_is_slowed_down(widget, monkeypatch):
+    from clinicbot.channels import socketio as channel_module
+
+    monkeypatch.setattr(channel_module, "RATE_LIMIT", 3)
+    _, received, _, client, _ = widget
+    c = await client()
+    await c.session()  # 1
+    await c.say({"message": "one"})  # 2
+    await c.say({"message": "two"})  # 3
+    await c.say({"message": "three"})
+    assert [m.text for m in received] == ["one", "two"]
+    assert (await c.wait_for("widget_error"))[-1] == {"code": "slow_down"}
+    other = await client()  # other connections are not affected
+    await other.session()
+    await other.say({"message": "four"})
+    assert received[-1].text == "four"
