@@ -33,7 +33,7 @@ OPENERS = (
 def chromium_path() -> Optional[str]:
     """Debian's chromium (or $CHROMIUM), or None when it is not installed."""
     path = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    return path if Path(path).exists() or shutil.which(path) else None
+    return path if Path(path).is_file() else shutil.which(path)
 
 
 def demo_url() -> str:
