@@ -75,6 +75,14 @@ class WidgetPage:
             timeout=15000,
         )
 
+    def session(self) -> str:
+        """The session id inside the stored token (`v1.<session>.<issued>.<mac>`)."""
+        token = self.page.evaluate(
+            "() => Object.entries(sessionStorage).find(([k]) => k.startsWith('clinicbot-widget:')"
+            " && !k.endsWith(':open'))[1]"
+        )
+        return str(token).split(".")[1]
+
     def part(self, selector: str) -> Any:
         """A locator inside the widget (Playwright's CSS pierces open shadow roots)."""
         return self.widget.locator(selector)

@@ -72,9 +72,10 @@ def test_describe_pain_click_a_button_reload_and_the_conversation_is_still_there
     replies = w.part(".reply")
     assert replies.all_inner_texts() == ["Yes", "No"]
 
-    # A click on "No": shown as the visitor's answer, answered with the next question.
+    # A click on "No": shown as the visitor's answer, answered with the next question; focus back in the input.
     bots_before = len(w.messages("bot"))
     replies.nth(1).click()
+    assert w.widget.evaluate("h => h.shadowRoot.activeElement && h.shadowRoot.activeElement.id") == "cbw-input"
     w.wait_done()
     page.wait_for_function(
         "n => document.querySelector('#clinicbot-widget').shadowRoot"
@@ -84,8 +85,10 @@ def test_describe_pain_click_a_button_reload_and_the_conversation_is_still_there
     shown = w.messages()
     assert w.messages("user") == ["my lower back hurts after deadlifts", "No"]
 
+    session = w.session()
     page.reload()
     w.wait_ready()
+    assert w.session() == session
     page.wait_for_function(
         "n => document.querySelector('#clinicbot-widget').shadowRoot"
         ".querySelectorAll('.msg[data-sender]').length >= n",
@@ -99,11 +102,20 @@ def test_describe_pain_click_a_button_reload_and_the_conversation_is_still_there
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "widget.png"), full_page=False)
 
-    # The conversation goes on after the reload, in the same session.
+    # The conversation goes on after the reload, in the same session; a quick reply by keyboard alone.
     bots = len(w.messages("bot"))
-    w.send("no")
+    before = len(w.timings())
+    w.part(".reply").nth(1).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => window.ClinicbotWidget.timings.length > {before}", timeout=30000)
+    w.wait_done()
     assert len(w.messages("bot")) > bots
-    assert w.messages("user")[-1] == "no"
+    assert w.messages("user")[-1] == "No"
+    # Escape closes the chat and gives the focus back to the launcher, which still shows 112 / 108.
+    page.keyboard.press("Escape")
+    assert not w.part(".panel").is_visible()
+    assert w.widget.evaluate("h => h.shadowRoot.activeElement && h.shadowRoot.activeElement.className") == "launcher"
+    assert "112" in w.part(".pill").inner_text() and "108" in w.part(".pill").inner_text()
 
 
 def test_first_reply_within_a_second(browser):
