@@ -4,13 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MODEL := models/clinicbot.tar.gz
+WIDGET := widget/dist/clinicbot-widget.js
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export LOG_LEVEL := WARNING
 
-.PHONY: setup run test bench lint unit rasa-validate rasa-stories e2e train clean constraints
+.PHONY: setup run test bench lint unit rasa-validate rasa-stories e2e train clean constraints widget
 
-setup: $(STAMP)
+setup: $(STAMP) $(WIDGET)
 
 $(STAMP): pyproject.toml constraints.txt
 	@PY=$$(scripts/find-python310) || exit 1; \
@@ -21,12 +22,18 @@ $(STAMP): pyproject.toml constraints.txt
 	scripts/ensure-chromium
 	@touch $(STAMP)
 
+# The website widget: one bundle with socket.io-client (npm ci from the lockfile, then esbuild).
+widget: $(WIDGET)
+$(WIDGET): widget/package.json widget/package-lock.json $(wildcard widget/src/*)
+	@command -v npm >/dev/null || { echo "npm (Node.js 18+) is needed to build the website widget" >&2; exit 1; }
+	cd widget && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+
 # Trains only when config, domain or training data changed (Rasa's fingerprint check).
 train: $(MODEL)
 $(MODEL): $(STAMP) config.yml domain.yml $(wildcard data/*.yml) $(shell find clinicbot/nlp -name '*.py' -o -name '*.yml')
 	$(BIN)/rasa train --fixed-model-name clinicbot --out models --quiet
 
-run: $(STAMP) $(MODEL)
+run: $(STAMP) $(MODEL) $(WIDGET)
 	scripts/run-stack
 
 lint: $(STAMP)
@@ -44,13 +51,13 @@ rasa-stories: $(MODEL)
 
 # The end-to-end tests run on their own databases under var/test/, made afresh.
 E2E_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/test/clinicbot.db TRACKER_STORE_URL=sqlite:///$(CURDIR)/var/test/tracker.db
-e2e: $(MODEL)
+e2e: $(MODEL) $(WIDGET)
 	rm -rf var/test && mkdir -p var/test
 	$(E2E_ENV) scripts/with-stack $(BIN)/pytest -q tests/e2e
 
 test: setup lint unit rasa-validate train rasa-stories e2e
 
-bench: $(MODEL)
+bench: $(MODEL) $(WIDGET)
 	scripts/with-stack $(BIN)/python -m bench
 
 constraints:
@@ -58,4 +65,4 @@ constraints:
 	mv constraints.tmp constraints.txt
 
 clean:
-	rm -rf $(VENV) models var/results
+	rm -rf $(VENV) models var/results widget/node_modules widget/dist

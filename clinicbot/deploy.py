@@ -76,6 +76,7 @@ CHANNELS = {
         "TWILIO_WHATSAPP_FROM",
         "PUBLIC_BASE_URL",
     ),
+    "clinicbot.channels.socketio.SecureSocketIOInput": ("WIDGET_ALLOWED_ORIGINS",),
 }
 
 

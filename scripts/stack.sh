@@ -5,6 +5,9 @@ MODEL=${MODEL:-models/clinicbot.tar.gz}
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 STAFF_PORT=${STAFF_PORT:-8000}
+# The website widget's demo page is served by the Rasa server itself, so in development its origin is
+# allowed unless WIDGET_ALLOWED_ORIGINS is set (set but empty: no widget channel).
+export WIDGET_ALLOWED_ORIGINS="${WIDGET_ALLOWED_ORIGINS-http://127.0.0.1:$RASA_PORT,http://localhost:$RASA_PORT}"
 mkdir -p var/logs
 PIDS=()
 

@@ -17,9 +17,8 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
-# Next to the shared stack's ports (RASA_PORT, ACTIONS_PORT; default 5005, 5055).
-RASA_PORT = int(os.environ.get("RASA_PORT", "5005")) + 1
-ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055")) + 1
+# One above the shared stack's ports (default 5006, 5056), so stacks on other ports never collide.
+RASA_PORT, ACTIONS_PORT = int(os.environ.get("RASA_PORT", 5005)) + 1, int(os.environ.get("ACTIONS_PORT", 5055)) + 1
 URL = f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"
 pytestmark = pytest.mark.e2e
 
