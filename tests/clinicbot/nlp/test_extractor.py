@@ -61,6 +61,17 @@ CASES = [
     ("if i start getting tingling in my feet should i come in", {"leg_tingling": "hypothetical"}),
     ("if i sit for long it shoots down my leg", {"leg_radiation": "present"}),
     ("does this tingling in my leg mean a disc problem", {"leg_tingling": "present"}),
+    # found by the NLU review: exclamations are not denials, and more ways to say it
+    ("oh no i just wet myself and cant feel my legs", {"bladder_bowel_dysfunction": "present"}),
+    ("no control over peeing or pooping", {"bladder_bowel_dysfunction": "present"}),
+    ("no pee since morning", {"bladder_bowel_dysfunction": "present"}),
+    ("bladder is fine no problem peeing", {"bladder_bowel_dysfunction": "absent"}),
+    ("i lost bladder control this morning", {"bladder_bowel_dysfunction": "present"}),
+    ("i need to pee but i cant", {"bladder_bowel_dysfunction": "present"}),
+    ("trying to urinate but nothing comes out", {"bladder_bowel_dysfunction": "present"}),
+    ("both legs wont lift", {"bilateral_leg_weakness": "present"}),
+    ("cant move both my legs properly", {"bilateral_leg_weakness": "present"}),
+    ("oh no my back hurts after deadlifts, no numbness in my groin", {"saddle_numbness": "absent"}),
 ]
 
 
