@@ -72,6 +72,15 @@ CASES = [
     ("both legs wont lift", {"bilateral_leg_weakness": "present"}),
     ("cant move both my legs properly", {"bilateral_leg_weakness": "present"}),
     ("oh no my back hurts after deadlifts, no numbness in my groin", {"saddle_numbness": "absent"}),
+    ("the part that touches a bike seat has gone numb", {"saddle_numbness": "present"}),
+    ("wiping after the toilet i feel nothing", {"saddle_numbness": "present"}),
+    ("neeche sunn hai kuch feel nahi hota", {"saddle_numbness": "present"}),
+    ("i messed my pants and didnt even know", {"bladder_bowel_dysfunction": "present"}),
+    ("my bladder is not working since the injury", {"bladder_bowel_dysfunction": "present"}),
+    ("peshab ruk gaya hai", {"bladder_bowel_dysfunction": "present"}),
+    ("dono pair kamzor ho gaye hain", {"bilateral_leg_weakness": "present"}),
+    ("i can hardly lift either of my feet off the floor", {"bilateral_leg_weakness": "present"}),
+    ("my legs were tired after dead lifts", {"bilateral_leg_weakness": None}),
 ]
 
 
