@@ -81,6 +81,7 @@ CASES = [
     ("dono pair kamzor ho gaye hain", {"bilateral_leg_weakness": "present"}),
     ("i can hardly lift either of my feet off the floor", {"bilateral_leg_weakness": "present"}),
     ("my legs were tired after dead lifts", {"bilateral_leg_weakness": None}),
+    ("lost my appetite and about 6 kilos over 2 months", {"unexplained_weight_loss": "present"}),
 ]
 
 
