@@ -93,8 +93,6 @@ class ValidateBookingForm(FormValidationAction):
         if side is not None:
             return side
         parse, problem = READERS[slot]
-        if slot == names.B_NAME and _intent(tracker) in (names.INTENT_AFFIRM, names.INTENT_DENY):
-            return self._fail(slot, problem, dispatcher, tracker)
         parsed = parse(str(value or ""))
         return {slot: parsed} if parsed else self._fail(slot, problem, dispatcher, tracker)
 

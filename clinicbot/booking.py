@@ -33,9 +33,11 @@ def parse_phone(text: str, settings: Optional[Clinic] = None) -> Optional[str]:
     return None
 
 
-def parse_name(text: str) -> Optional[str]:
+def parse_name(text: str, settings: Optional[Clinic] = None) -> Optional[str]:
     """A person's name from an answer such as "Ravi Kumar" or "my name is Ravi", else None."""
     name = _NAME_LEAD.sub("", text or "").strip(" .,!")
+    if " ".join(name.lower().split()) in (settings or clinic()).booking.not_names:
+        return None
     if not (2 <= len(name) <= 80) or any(ch.isdigit() or ch in "<>@/\\{}[]" for ch in name):
         return None
     if not any(ch.isalpha() for ch in name) or len(name.split()) > 6:

@@ -84,6 +84,7 @@ class BookingSettings(BaseModel, extra="forbid"):
 
     phone_region: str
     max_tries: int
+    not_names: List[str] = []
     parts_of_day: Dict[str, str]
     shorthand: Dict[str, str]
     retention_days: int

@@ -35,6 +35,13 @@ async def test_answers_are_normalised_or_reasked(slot, value, expected):
         assert messages and ("for example" in messages[0].lower() or "choose" in messages[0].lower())
 
 
+@pytest.mark.parametrize(("text", "intent", "expected"), [("Ravi Kumar", "affirm", "Ravi Kumar"), ("yes", "affirm", None), ("no", "deny", None)])
+async def test_a_name_is_read_from_its_words_whatever_the_intent(text, intent, expected):
+    """A name the classifier takes for "affirm" is still a name; "yes" is not."""
+    result, _ = await _validate(names.B_NAME, text, intent=intent)
+    assert result[names.B_NAME] == expected
+
+
 async def test_three_failures_offer_the_phone_number():
     result, messages = await _validate(names.B_PHONE, "nope", slots={names.B_TRIES: {names.B_PHONE: 2}})
     assert result[names.B_STATUS] == names.STATUS_ABORTED

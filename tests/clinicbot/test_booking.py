@@ -37,6 +37,11 @@ def test_phone(text, e164):
         ("<b>x</b>", None),
         ("", None),
         ("ravi@example.com", None),
+        ("yes please", None),
+        ("Yes", None),
+        ("haan ji", None),
+        ("Nahi", None),
+        ("Yash", "Yash"),
     ],
 )
 def test_name(text, name):
