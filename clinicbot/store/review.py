@@ -112,11 +112,9 @@ def _common_filters(flt: ReviewFilter, level: Any, red_flags: Any, created: Any,
     return where
 
 
-def _booking_query(flt: ReviewFilter) -> Select:
-    """Bookings with their channel and outcome, filtered, most urgent and newest first."""
-    where = _common_filters(
-        flt, TriageOutcome.level, TriageOutcome.red_flags, BookingRequest.created_at, BookingRequest.status
-    )
+def _booking_filters(flt: ReviewFilter) -> List[Any]:
+    """Location and the search by name or phone digits: both lists filter on the booking's fields."""
+    where: List[Any] = []
     if flt.location:
         where.append(BookingRequest.location == flt.location)
     if flt.q:
@@ -126,6 +124,15 @@ def _booking_query(flt: ReviewFilter) -> Select:
         if len(digits) >= 3:
             terms.append(BookingRequest.phone.contains(digits, autoescape=True))
         where.append(or_(*terms))
+    return where
+
+
+def _booking_query(flt: ReviewFilter) -> Select:
+    """Bookings with their channel and outcome, filtered, most urgent and newest first."""
+    where = _common_filters(
+        flt, TriageOutcome.level, TriageOutcome.red_flags, BookingRequest.created_at, BookingRequest.status
+    )
+    where += _booking_filters(flt)
     return (
         select(
             BookingRequest.id,
@@ -150,15 +157,7 @@ def _booking_query(flt: ReviewFilter) -> Select:
 def _escalation_query(flt: ReviewFilter) -> Select:
     """Escalations with their channel and any booking of the same conversation, filtered, most urgent first."""
     where = _common_filters(flt, Escalation.level, Escalation.red_flags, Escalation.created_at, Escalation.status)
-    if flt.location:
-        where.append(BookingRequest.location == flt.location)
-    if flt.q:
-        needle = flt.q.strip()
-        digits = "".join(ch for ch in needle if ch.isdigit())
-        terms = [func.lower(BookingRequest.name).contains(needle.lower(), autoescape=True)]
-        if len(digits) >= 3:
-            terms.append(BookingRequest.phone.contains(digits, autoescape=True))
-        where.append(or_(*terms))
+    where += _booking_filters(flt)
     return (
         select(
             Escalation.id,

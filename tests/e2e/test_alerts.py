@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import socket
 import sqlite3
 import subprocess
 import time
@@ -22,6 +20,7 @@ import requests
 
 from clinicbot.alerts.messages import SIGNATURE_HEADER, verify
 from tests.clinicbot.alerts.receivers import SmtpReceiver, WebhookReceiver
+from tests.e2e.own_stack import OwnStack, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 RASA_PORT = int(os.environ.get("RASA_PORT", "5005")) + 2
@@ -36,49 +35,6 @@ NAME, PHONE = "Ravi Kumar", "98765 43210"
 # The visitor's own words: none may appear in an alert.
 PRIVATE = ("Ravi", "Kumar", "98765", "43210", "+919876543210", "killing", "pee", "deadlift", "squats", "toilet", "e2e-")
 pytestmark = pytest.mark.e2e
-
-
-class Stack:
-    """The Rasa server, the action server, the staff app and the alert worker as one process group."""
-
-    def __init__(self, env: dict):
-        self.env = env
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        cmd = "source scripts/stack.sh && start_stack && wait_ready && wait"
-        self.proc = subprocess.Popen(["bash", "-c", cmd], cwd=ROOT, env=self.env, start_new_session=True)
-        for _ in range(240):
-            try:
-                if (
-                    requests.get(f"http://127.0.0.1:{RASA_PORT}/", timeout=2).ok
-                    and requests.get(f"http://127.0.0.1:{ACTIONS_PORT}/health", timeout=2).ok
-                ):
-                    return
-            except requests.RequestException:
-                pass
-            if self.proc.poll() is not None:
-                raise RuntimeError("the stack exited")
-            time.sleep(1)
-        raise RuntimeError("the stack did not start")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc = None
-        # bash is gone, but its servers may still be closing their ports: a restart needs them free.
-        assert wait_for(lambda: not any(listening(p) for p in (RASA_PORT, ACTIONS_PORT, STAFF_PORT)), 30)
-
-
-def listening(port: int) -> bool:
-    """Whether something accepts connections on 127.0.0.1:`port`."""
-    with socket.socket() as sock:
-        sock.settimeout(1)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 def staff_session(env: dict) -> requests.Session:
@@ -114,15 +70,6 @@ def say(sender: str, text: str) -> str:
 def rows(db: Path, sql: str) -> list:
     with sqlite3.connect(db, timeout=10) as conn:
         return conn.execute(sql).fetchall()
-
-
-def wait_for(check, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.25)
-    return check()
 
 
 def emergency_conversation(i: int) -> None:
@@ -166,7 +113,7 @@ def test_every_emergency_is_recorded_and_alerted_once(tmp_path):
         ALERT_RETRY_MAX_SECONDS="2",
         ALERT_TIMEOUT_SECONDS="5",
     )
-    stack = Stack(env)
+    stack = OwnStack(env)
     try:
         stack.start()
         for i in range(N_EMERGENCIES):

@@ -7,54 +7,20 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests.e2e.own_stack import OwnStack
+
 ROOT = Path(__file__).resolve().parents[2]
 # One above the shared stack's ports (default 5006, 5056), so stacks on other ports never collide.
 RASA_PORT, ACTIONS_PORT = int(os.environ.get("RASA_PORT", 5005)) + 1, int(os.environ.get("ACTIONS_PORT", 5055)) + 1
 URL = f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"
 pytestmark = pytest.mark.e2e
-
-
-class Stack:
-    """The Rasa and action servers as one process group."""
-
-    def __init__(self, env: dict):
-        self.env = env
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        cmd = "source scripts/stack.sh && start_stack && wait_ready && wait"
-        self.proc = subprocess.Popen(["bash", "-c", cmd], cwd=ROOT, env=self.env, start_new_session=True)
-        for _ in range(240):
-            try:
-                if (
-                    requests.get(f"http://127.0.0.1:{RASA_PORT}/", timeout=2).ok
-                    and requests.get(f"http://127.0.0.1:{ACTIONS_PORT}/health", timeout=2).ok
-                ):
-                    return
-            except requests.RequestException:
-                pass
-            if self.proc.poll() is not None:
-                raise RuntimeError("the stack exited")
-            time.sleep(1)
-        raise RuntimeError("the stack did not start")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc = None
 
 
 @pytest.fixture()
@@ -89,7 +55,7 @@ def export(env: dict) -> list:
 
 
 def test_booking_survives_a_restart_and_is_stored_exactly_once(env):
-    stack = Stack(env)
+    stack = OwnStack(env)
     sender = f"e2e-book-{uuid.uuid4().hex[:8]}"
     try:
         stack.start()
