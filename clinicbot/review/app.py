@@ -165,6 +165,7 @@ def create_app(settings: Optional[ReviewSettings] = None, engine: Optional[Engin
         finding_label=present.finding_label,
         cause_label=present.cause_label,
         location_label=present.location_label,
+        finding_statuses=present.finding_statuses(),
     )
     app.jinja_env.filters["when"] = _when
     app.register_blueprint(bp)

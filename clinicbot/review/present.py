@@ -32,6 +32,11 @@ def finding_label(fid: str) -> str:
     return f.label if f else fid
 
 
+def finding_statuses() -> List[str]:
+    """The assertion statuses of the clinical vocabulary (present, absent, ...), for the legend."""
+    return list(vocabulary().statuses)
+
+
 def cause_label(cid: str) -> str:
     """The plain words of a cause id."""
     return vocabulary().causes.get(cid, cid)
