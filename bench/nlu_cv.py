@@ -4,6 +4,10 @@ Under cross-validation Rasa 3.6 (rasa/nlu/test.py: ``cross_validate`` -> ``evalu
 test predictions of all folds and writes one report, ``<out>/intent_report.json``, plus the pooled
 predictions as ``intent_errors.json`` and (with ``--successes``) ``intent_successes.json``. The figure is
 that report's "macro avg" f1-score; its interval is a bootstrap over the pooled predictions.
+
+The section then trains one NLU model on all the data and tests it on the blind intent set
+(``tests/nlu/blind_intents.yml``, written from the intent definitions without reading the training data):
+its macro-F1 over every blind example, and over the ones whose text is not also a training example.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import json
 import shutil
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Set, Tuple
 
 import numpy as np
 
@@ -20,8 +24,12 @@ from bench.common import ROOT, VAR, Figure, SectionResult, Target, rel, run_logg
 from bench.stats import bootstrap_interval, macro_f1, wilson
 
 FOLDS = 5
+NLU_DATA = "data"  # the directory, so the lookup tables in data/lookups.yml are used too
 OUT = VAR / "nlu-cv"
 LOG = VAR / "nlu-cv.log"
+BLIND = ROOT / "tests" / "nlu" / "blind_intents.yml"
+BLIND_OUT = VAR / "nlu-blind"
+BLIND_MODEL = "nlu-blind"
 SUMMARY_KEYS = {"accuracy", "macro avg", "weighted avg", "micro avg"}
 
 
@@ -32,7 +40,7 @@ def command() -> List[str]:
         "test",
         "nlu",
         "--nlu",
-        "data/nlu.yml",
+        NLU_DATA,
         "--config",
         "config.yml",
         "--cross-validation",
@@ -42,6 +50,35 @@ def command() -> List[str]:
         rel(OUT),
         "--successes",
     ]
+
+
+def blind_commands() -> List[List[str]]:
+    """Train an NLU model on all the data, then test it on the blind set."""
+    rasa = str(venv_bin("rasa"))
+    model = BLIND_OUT / f"{BLIND_MODEL}.tar.gz"
+    return [
+        [rasa, "train", "nlu", "--nlu", NLU_DATA, "--config", "config.yml", "--out", rel(BLIND_OUT)]
+        + ["--fixed-model-name", BLIND_MODEL],
+        [rasa, "test", "nlu", "--nlu", rel(BLIND), "--model", rel(model), "--out", rel(BLIND_OUT / "report")]
+        + ["--successes"],
+    ]
+
+
+def normalise(text: str) -> str:
+    """Lower case with single spaces: how two examples are compared for being the same text."""
+    return " ".join(text.lower().split())
+
+
+def training_texts(root: Path) -> Set[str]:
+    """The normalised texts of every intent example in the NLU files under ``root`` (Rasa's own reader)."""
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+    texts: Set[str] = set()
+    for path in sorted(root.glob("*.yml")):
+        if RasaYAMLReader.is_yaml_nlu_file(path):
+            data = RasaYAMLReader().read(path)
+            texts |= {normalise(m.get("text") or "") for m in data.intent_examples}
+    return texts
 
 
 def read_json(path: Path) -> Any:
@@ -116,6 +153,25 @@ def figures(report: Dict[str, Any], truth: List[str], pred: List[str], seconds: 
     ]
 
 
+def blind_figures(out: Path, seen: Set[str]) -> List[Figure]:
+    """Macro-F1 on the blind set, all of it and only the texts the training data does not hold."""
+    rows = read_json(out / "intent_successes.json") + read_json(out / "intent_errors.json")
+    figures: List[Figure] = []
+    for key, label, subset in (
+        ("blind_intent_macro_f1", "Intent macro-F1, blind set", rows),
+        (
+            "blind_intent_macro_f1_unseen",
+            "Intent macro-F1, blind set, unseen texts",
+            [r for r in rows if normalise(r["text"]) not in seen],
+        ),
+    ):
+        truth = [r["intent"] for r in subset]
+        pred = [r["intent_prediction"]["name"] or "None" for r in subset]
+        value, interval = f1_interval(truth, pred) if truth else (None, None)
+        figures.append(Figure(key, label, value, "", None, len(subset), interval))
+    return figures
+
+
 def run() -> SectionResult:
     """Run the cross-validation and read its pooled intent report."""
     shutil.rmtree(OUT, ignore_errors=True)
@@ -130,4 +186,10 @@ def run() -> SectionResult:
         "labels_without_support": sorted(k for k, v in rows.items() if not v.get("support")),
         "per_intent_f1": {k: round(float(v["f1-score"]), 4) for k, v in rows.items()},
     }
-    return SectionResult(figures(report, truth, pred, seconds), details)
+    shutil.rmtree(BLIND_OUT, ignore_errors=True)
+    train, test = blind_commands()
+    run_logged(train, VAR / "nlu-blind-train.log", cwd=ROOT, timeout=3600)
+    run_logged(test, VAR / "nlu-blind-test.log", cwd=ROOT, timeout=3600)
+    blind = blind_figures(BLIND_OUT / "report", training_texts(ROOT / NLU_DATA))
+    details["blind_report"] = rel(BLIND_OUT / "report" / "intent_report.json")
+    return SectionResult(figures(report, truth, pred, seconds) + blind, details)
