@@ -93,12 +93,12 @@ FORBIDDEN_ENTRIES = [
     ("deny_word", {"na", "wrong", "venam", "cancel", "stop"}),
     ("cancel_word", {"no", "nope", "nahi", "na", "never"}),
     ("other_condition", {"cold", "gas", "sir"}),
-    ("other_body_region", {"sir", "kamar"}),
+    ("other_body_region", {"sir", "kamar", "hand"}),
     ("non_clinic_booking", {"train", "trains", "auto", "gym", "room", "table", "lunch", "dinner", "book"}),
     ("clinic_visit_word", {"book", "booking", "milna", "walk in"}),
-    ("smalltalk_word", {"funny", "single", "friend", "dost", "film", "cooking", "age", "dog", "cat", "date"}),
-    ("bot_word", {"program", "computer", "software", "doctor"}),
-    ("fitness_general_word", {"gym", "sets", "reps", "cut", "split"}),
+    ("smalltalk_word", {"funny", "single", "friend", "dost", "film", "cooking", "age", "dog", "cat", "date", "cricket", "game"}),
+    ("bot_word", {"program", "computer", "software", "doctor", "machine"}),
+    ("fitness_general_word", {"gym", "sets", "reps", "cut", "split", "abs"}),
 ]
 
 
@@ -163,6 +163,10 @@ MATCHES = [
     ("a funny feeling in my leg", set(), {"smalltalk_word"}),
     ("how much protein should i take", {"fitness_general_word"}, set()),
     ("my back hurts after heavy sets", {"back_region"}, {"fitness_general_word"}),
+    ("it hurts on the right hand side", set(), {"other_body_region"}),
+    ("rowing machine makes my back worse", {"back_region"}, {"bot_word"}),
+    ("back went after a cricket game", {"back_region"}, {"smalltalk_word"}),
+    ("can i do abs with a sore lower back", {"back_region"}, {"fitness_general_word"}),
 ]
 
 
@@ -217,3 +221,23 @@ def test_blind_set_never_contradicts_the_training_labels():
     for message in RasaYAMLReader().read(BLIND).intent_examples:
         text = normalise(message.get("text"))
         assert training.get(text, message.get("intent")) == message.get("intent"), text
+
+
+QUESTIONS = [
+    ("can i squat with back pain", True),
+    ("should i rest or keep training", True),
+    ("kya main gym ja sakta hu", True),
+    ("deadlift kar sakte hai", True),
+    ("how long before i can run", True),
+    ("pain when i squat", False),
+    ("i cant squat because of my back", False),
+    ("squat karte waqt dard hota hai", False),
+    ("my back hurts when i bend", False),
+    ("when i cough", False),
+    ("candles and incense", False),
+]
+
+
+@pytest.mark.parametrize("text, asks", QUESTIONS, ids=[t for t, _ in QUESTIONS])
+def test_question_form_regex_marks_questions_not_statements(text: str, asks: bool):
+    assert any(p.search(text) for p in regexes("question_form")) is asks
