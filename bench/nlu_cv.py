@@ -86,10 +86,19 @@ def read_json(path: Path) -> Any:
     return json.loads(path.read_text()) if path.exists() else []
 
 
+def prediction_rows(out: Path) -> List[Dict[str, Any]]:
+    """Every test example Rasa wrote to ``out``, right or wrong."""
+    return read_json(out / "intent_successes.json") + read_json(out / "intent_errors.json")
+
+
+def labels(rows: List[Dict[str, Any]]) -> Tuple[List[str], List[str]]:
+    """Target and predicted intent of each row."""
+    return [r["intent"] for r in rows], [r["intent_prediction"]["name"] or "None" for r in rows]
+
+
 def pooled_predictions(out: Path) -> Tuple[List[str], List[str]]:
     """Target and predicted intent of every pooled test example."""
-    rows = read_json(out / "intent_successes.json") + read_json(out / "intent_errors.json")
-    return [r["intent"] for r in rows], [r["intent_prediction"]["name"] or "None" for r in rows]
+    return labels(prediction_rows(out))
 
 
 def f1_interval(truth: List[str], pred: List[str]) -> Tuple[float, Tuple[float, float] | None]:
@@ -155,7 +164,7 @@ def figures(report: Dict[str, Any], truth: List[str], pred: List[str], seconds: 
 
 def blind_figures(out: Path, seen: Set[str]) -> List[Figure]:
     """Macro-F1 on the blind set, all of it and only the texts the training data does not hold."""
-    rows = read_json(out / "intent_successes.json") + read_json(out / "intent_errors.json")
+    rows = prediction_rows(out)
     figures: List[Figure] = []
     for key, label, subset in (
         ("blind_intent_macro_f1", "Intent macro-F1, blind set", rows),
@@ -165,8 +174,7 @@ def blind_figures(out: Path, seen: Set[str]) -> List[Figure]:
             [r for r in rows if normalise(r["text"]) not in seen],
         ),
     ):
-        truth = [r["intent"] for r in subset]
-        pred = [r["intent_prediction"]["name"] or "None" for r in subset]
+        truth, pred = labels(subset)
         value, interval = f1_interval(truth, pred) if truth else (None, None)
         figures.append(Figure(key, label, value, "", None, len(subset), interval))
     return figures
