@@ -364,5 +364,5 @@ def _split_orth(text: str, words: List[str]) -> List[str]:
 
 @lru_cache(maxsize=1)
 def default_extractor() -> Extractor:
-    """The shared extractor built from the packaged rule files (built on first use)."""
+    """The shared extractor built from the packaged rule files (built on first use, once per process)."""
     return Extractor()

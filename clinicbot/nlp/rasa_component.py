@@ -1,26 +1,34 @@
 """Rasa NLU components around the clinical extractor (the only place in clinicbot/nlp that imports Rasa).
 
 ``MessageGuard`` cleans and length-limits the text before the rest of the pipeline;
+``ClinicalFeaturizer`` gives DIET the extractor's findings (with their status) as sparse features;
 ``ClinicalEntityExtractor`` adds every finding as an entity (role = assertion status) plus the
 values, and makes the intent agree with the deterministic red-flag screen.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+import datetime as dt
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Type
 
+import scipy.sparse
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.featurizers.sparse_featurizer.sparse_featurizer import SparseFeaturizer
+from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from clinicbot import rasa_speedups
 from clinicbot.assessment import clean_text
-from clinicbot.nlp.extractor import Extractor, default_extractor
+from clinicbot.nlp.extractor import Extraction, Extractor, default_extractor
+from clinicbot.nlp.features import FindingFeatures, data_fingerprint
 from clinicbot.vocabulary import PRESENT, vocabulary
 
 TRUNCATED_ENTITY = "message_truncated"
@@ -29,6 +37,20 @@ TRUNCATED_ENTITY = "message_truncated"
 FULL_TEXT = "clinicbot_full_text"
 FULL_TEXT_FACTOR = 10
 rasa_speedups.install()
+
+
+@lru_cache(maxsize=256)
+def _extract(extractor: Extractor, text: str, today: dt.date) -> Extraction:
+    """One extraction per message text and day, shared by the featurizer and the entity extractor."""
+    return extractor.extract(text, today)
+
+
+def extract(extractor: Extractor, message: Message) -> Optional[Extraction]:
+    """The extraction of the whole (cleaned) message, or None for an empty one."""
+    text = message.get(FULL_TEXT) or message.get(TEXT) or ""
+    if not text.strip():
+        return None
+    return _extract(extractor, text, dt.date.today())
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -81,6 +103,73 @@ class MessageGuard(GraphComponent, EntityExtractorMixin):
         return messages
 
 
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
+class ClinicalFeaturizer(SparseFeaturizer, GraphComponent):
+    """Sparse features for each finding the extractor reads (id x status), each status, each value, any/none.
+
+    Not trained: the feature space is fixed by the clinical vocabulary. Its fingerprint covers the
+    extractor's rule files, so changing a rule re-featurizes the training data and retrains DIET.
+    """
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        """The tokens come first."""
+        return [Tokenizer]
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """Defaults: those of every sparse featurizer."""
+        return {**SparseFeaturizer.get_default_config()}
+
+    @classmethod
+    def validate_config(cls, config: Dict[str, Any]) -> None:
+        """Nothing to validate."""
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """Changes whenever the vocabulary or the extractor's rules change."""
+        return data_fingerprint()
+
+    def __init__(self, config: Dict[str, Any], name: str = "ClinicalFeaturizer", extractor: Optional[Extractor] = None):
+        super().__init__(name, config)
+        self.extractor = extractor or default_extractor()
+        self.features = FindingFeatures(vocabulary().findings)
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ClinicalFeaturizer:
+        """Creates the component."""
+        return cls(config, execution_context.node_name)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Featurizes every training example's text."""
+        self.process(training_data.training_examples)
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Adds sequence and sentence features to each message's text."""
+        for message in messages:
+            tokens = message.get(TOKENS_NAMES[TEXT], [])
+            extraction = extract(self.extractor, message) if tokens else None
+            if extraction is None:
+                continue
+            dim = len(self.features)
+            rows, cols = [], []
+            for i, idx in enumerate(self.features.tokens(extraction, [(t.start, t.end) for t in tokens])):
+                rows += [i] * len(idx)
+                cols += sorted(idx)
+            sequence = scipy.sparse.coo_matrix(([1.0] * len(rows), (rows, cols)), shape=(len(tokens), dim))
+            sent = sorted(self.features.sentence(extraction))
+            sentence = scipy.sparse.coo_matrix(([1.0] * len(sent), ([0] * len(sent), sent)), shape=(1, dim))
+            self.add_features_to_message(sequence, sentence, TEXT, message)
+        return messages
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class ClinicalEntityExtractor(GraphComponent, EntityExtractorMixin):
     """Findings (entity = finding id, role = status) and values from the clinical extractor."""
@@ -114,10 +203,10 @@ class ClinicalEntityExtractor(GraphComponent, EntityExtractorMixin):
     def process(self, messages: List[Message]) -> List[Message]:
         """Adds findings and values as entities; aligns the intent with the red-flag screen."""
         for message in messages:
-            text = message.get(FULL_TEXT) or message.get(TEXT) or ""
-            if not text.strip():
+            extraction = extract(self.extractor, message)
+            if extraction is None:
                 continue
-            extraction = self.extractor.extract(text)
+            text = extraction.text
             entities = [
                 {
                     "entity": f.id,

@@ -82,6 +82,20 @@ CASES = [
     ("i can hardly lift either of my feet off the floor", {"bilateral_leg_weakness": "present"}),
     ("my legs were tired after dead lifts", {"bilateral_leg_weakness": None}),
     ("lost my appetite and about 6 kilos over 2 months", {"unexplained_weight_loss": "present"}),
+    # the words of a finding in another sense: a goal, a hair transplant, a goodbye (and the real ones)
+    ("how to lose weight fast", {"unexplained_weight_loss": None}),
+    ("diet plan for weight loss", {"unexplained_weight_loss": None}),
+    ("trying to lose 5 kg before my wedding", {"unexplained_weight_loss": None}),
+    ("started to lose weight without trying", {"unexplained_weight_loss": "present"}),
+    ("not dieting at all but lost 8 kg", {"unexplained_weight_loss": "present"}),
+    ("i was not trying to lose weight but dropped 6 kilos", {"unexplained_weight_loss": "present"}),
+    ("hair transplant cost in delhi", {"immunosuppression": None}),
+    ("i had a kidney transplant", {"immunosuppression": "present"}),
+    ("thanks again", {"previous_gym_back_pain": None}),
+    ("i will message again later", {"previous_gym_back_pain": None}),
+    ("my back went again after squats", {"previous_gym_back_pain": "present"}),
+    ("make me laugh", {"worse_cough_sneeze": None}),
+    ("it hurts when i laugh", {"worse_cough_sneeze": "present"}),
 ]
 
 

@@ -30,3 +30,40 @@ def test_emergency_intent_without_a_red_flag_is_taken_away():
 def test_control_characters_and_empty_text():
     assert run("a\x00b\x07").get("text") == "a b"
     assert run("   ").get("entities", []) == []
+
+
+def featurize(text):
+    from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+
+    from clinicbot.nlp.rasa_component import ClinicalFeaturizer
+
+    msg = Message(data={"text": text})
+    MessageGuard({"max_chars": 200}).process([msg])
+    WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process([msg])
+    featurizer = ClinicalFeaturizer(ClinicalFeaturizer.get_default_config())
+    featurizer.process([msg])
+    return featurizer, msg
+
+
+def test_featurizer_adds_sequence_and_sentence_features_of_the_findings():
+    featurizer, msg = featurize("no tingling in my legs but i cant feel my bum")
+    sequence, sentence = msg.get_sparse_features("text")
+    tokens = msg.get("text_tokens")
+    assert sequence.features.shape == (len(tokens), len(featurizer.features))
+    assert sentence.features.shape == (1, len(featurizer.features))
+    fired = {featurizer.features.names[i] for i in sentence.features.tocoo().col}
+    assert {"finding:leg_tingling:absent", "finding:saddle_numbness:present", "any_finding"} <= fired
+    bum = [t.text for t in tokens].index("bum")
+    on_bum = {featurizer.features.names[i] for i in sequence.features.tocsr()[bum].indices}
+    assert "finding:saddle_numbness:present" in on_bum and "finding:leg_tingling:absent" not in on_bum
+
+
+def test_featurizer_marks_a_message_without_findings():
+    featurizer, msg = featurize("what are your opening hours")
+    _, sentence = msg.get_sparse_features("text")
+    assert {featurizer.features.names[i] for i in sentence.features.tocoo().col} == {"no_finding"}
+
+
+def test_featurizer_leaves_an_empty_message_alone():
+    _, msg = featurize("   ")
+    assert msg.get_sparse_features("text") == (None, None)
