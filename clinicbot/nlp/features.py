@@ -11,9 +11,9 @@ import hashlib
 from pathlib import Path
 from typing import Dict, Iterable, List, Sequence, Set, Tuple
 
-from clinicbot.nlp.extractor import STATUS_RANK, Extraction
-from clinicbot.nlp.values import VALUE_KEYS
+from clinicbot.nlp.extractor import Extraction
 from clinicbot.vocabulary import DATA as VOCABULARY_FILE
+from clinicbot.vocabulary import Vocabulary
 
 RULE_FILES = sorted((Path(__file__).parent / "data").glob("*.yml")) + [VOCABULARY_FILE]
 
@@ -39,20 +39,25 @@ def value_feature(key: str) -> str:
 class FindingFeatures:
     """A fixed, ordered feature space over the vocabulary's findings, statuses and value keys."""
 
-    def __init__(self, finding_ids: Iterable[str], statuses: Sequence[str] = tuple(STATUS_RANK)) -> None:
+    def __init__(self, finding_ids: Iterable[str], statuses: Sequence[str], value_keys: Iterable[str]) -> None:
         names = [finding_feature(f, s) for f in sorted(finding_ids) for s in statuses]
         names += [status_feature(s) for s in statuses]
-        names += [value_feature(k) for k in VALUE_KEYS]
+        names += [value_feature(k) for k in sorted(value_keys)]
         names += [ANY_FINDING, NO_FINDING]
         self.names: List[str] = names
         self.index: Dict[str, int] = {n: i for i, n in enumerate(names)}
+
+    @classmethod
+    def of(cls, vocab: Vocabulary) -> FindingFeatures:
+        """The feature space of the project's vocabulary."""
+        return cls(vocab.findings, vocab.statuses, vocab.values)
 
     def __len__(self) -> int:
         return len(self.names)
 
     def sentence(self, extraction: Extraction) -> Set[int]:
         """Feature indices for the whole message."""
-        names = {value_feature(k) for k in extraction.values if k in VALUE_KEYS}
+        names = {value_feature(k) for k in extraction.values}
         for f in extraction.findings:
             names |= {finding_feature(f.id, f.status), status_feature(f.status)}
         names.add(ANY_FINDING if extraction.findings else NO_FINDING)
@@ -70,9 +75,10 @@ class FindingFeatures:
         return out
 
 
-def data_fingerprint(files: Sequence[Path] = tuple(RULE_FILES)) -> str:
-    """A digest of the vocabulary and the extractor's rule files: features change when these do."""
-    digest = hashlib.sha256()
+def data_fingerprint(files: Sequence[Path] = tuple(RULE_FILES), names: Sequence[str] = ()) -> str:
+    """A digest of the vocabulary and the extractor's rule files (and of a feature layout's ``names``):
+    the features change when these do."""
+    digest = hashlib.sha256("\n".join(names).encode())
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

@@ -127,13 +127,13 @@ class ClinicalFeaturizer(SparseFeaturizer, GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        """Changes whenever the vocabulary or the extractor's rules change."""
-        return data_fingerprint()
+        """Changes whenever the vocabulary, the extractor's rules or the feature layout change."""
+        return data_fingerprint(names=FindingFeatures.of(vocabulary()).names)
 
     def __init__(self, config: Dict[str, Any], name: str = "ClinicalFeaturizer", extractor: Optional[Extractor] = None):
         super().__init__(name, config)
         self.extractor = extractor or default_extractor()
-        self.features = FindingFeatures(vocabulary().findings)
+        self.features = FindingFeatures.of(vocabulary())
 
     @classmethod
     def create(

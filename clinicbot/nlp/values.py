@@ -8,8 +8,6 @@ from typing import Any, Dict, Optional
 
 from clinicbot.nlp.rules import ValueRules, load_values
 
-# What ``ValueReader.read`` may return (also the slots and entities of the same names).
-VALUE_KEYS = ("age", "duration_days", "pain_side", "trigger_exercise")
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 

@@ -15,10 +15,11 @@ from clinicbot.nlp.features import (
     status_feature,
     value_feature,
 )
-from clinicbot.nlp.values import VALUE_KEYS, ValueReader
+from clinicbot.nlp.values import ValueReader
 from clinicbot.vocabulary import vocabulary
 
-FEATURES = FindingFeatures(vocabulary().findings)
+VOCAB = vocabulary()
+FEATURES = FindingFeatures.of(VOCAB)
 
 
 def names(indices):
@@ -65,12 +66,12 @@ def test_token_features_sit_on_the_words_of_the_finding(extractor):
 
 def test_the_space_is_fixed_and_has_no_duplicates():
     assert len(FEATURES.names) == len(set(FEATURES.names)) == len(FEATURES)
-    assert FindingFeatures(reversed(list(vocabulary().findings))).names == FEATURES.names
+    assert FindingFeatures(reversed(list(VOCAB.findings)), VOCAB.statuses, reversed(list(VOCAB.values))).names == FEATURES.names
 
 
 def test_value_keys_cover_what_the_reader_returns():
     got = ValueReader().read("i'm 30, left side only, since 2 weeks, after deadlifts")
-    assert set(got) == set(VALUE_KEYS)
+    assert set(got) == set(VOCAB.values)
 
 
 def test_fingerprint_follows_the_rule_files(tmp_path):
