@@ -1,7 +1,8 @@
 """Rasa NLU components around the clinical extractor (the only place in clinicbot/nlp that imports Rasa).
 
 ``MessageGuard`` cleans and length-limits the text before the rest of the pipeline;
-``ClinicalFeaturizer`` gives DIET the extractor's findings (with their status) as sparse features;
+``ClinicalFeaturizer`` gives the intent classifier the extractor's findings (with their status) as sparse
+features; ``PresenceSVMClassifier`` classifies the intent from which features a message has;
 ``ClinicalEntityExtractor`` adds every finding as an entity (role = assertion status) plus the
 values, and makes the intent agree with the deterministic red-flag screen.
 """
@@ -10,13 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Type
+from typing import Any, Dict, List, Optional, Tuple, Type
 
+import numpy as np
 import scipy.sparse
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.featurizers.sparse_featurizer.sparse_featurizer import SparseFeaturizer
@@ -24,6 +27,8 @@ from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.svm import LinearSVC
 
 from clinicbot import rasa_speedups
 from clinicbot.assessment import clean_text
@@ -108,7 +113,7 @@ class ClinicalFeaturizer(SparseFeaturizer, GraphComponent):
     """Sparse features for each finding the extractor reads (id x status), each status, each value, any/none.
 
     Not trained: the feature space is fixed by the clinical vocabulary. Its fingerprint covers the
-    extractor's rule files, so changing a rule re-featurizes the training data and retrains DIET.
+    extractor's rule files, so changing a rule re-featurizes the training data and retrains the intent classifier.
     """
 
     @classmethod
@@ -168,6 +173,79 @@ class ClinicalFeaturizer(SparseFeaturizer, GraphComponent):
             sentence = scipy.sparse.coo_matrix(([1.0] * len(sent), ([0] * len(sent), sent)), shape=(1, dim))
             self.add_features_to_message(sequence, sentence, TEXT, message)
         return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class PresenceSVMClassifier(LogisticRegressionClassifier):
+    """A linear SVM over which features a message has, with calibrated probabilities (scikit-learn).
+
+    Rasa's ``LogisticRegressionClassifier`` does the training, the ranking and the skops persistence;
+    only the model inside, its input and the types trusted on load differ. Every sentence feature is 1
+    when present (a word said twice is no more of an intent), and the SVM's scores become probabilities
+    by cross-validated calibration, so the FallbackClassifier's threshold keeps its meaning.
+    """
+
+    # What a calibrated model holds beyond the types skops trusts by default (all public estimators).
+    TRUSTED_TYPES = frozenset(
+        {"sklearn.calibration._CalibratedClassifier", "sklearn.calibration._SigmoidCalibration"}
+    )
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """Defaults: Rasa's, plus the SVM's C and class weights and the calibration."""
+        return {
+            **LogisticRegressionClassifier.get_default_config(),
+            "C": 0.1,
+            "class_weight": None,
+            "max_iter": 5000,
+            "calibration": "sigmoid",
+            "calibration_folds": 5,
+        }
+
+    def __init__(self, config: Dict[str, Any], name: str, model_storage: ModelStorage, resource: Resource) -> None:
+        super().__init__(config, name, model_storage, resource)
+        svm = LinearSVC(
+            C=float(self.config["C"]),
+            class_weight=self.config["class_weight"],
+            max_iter=int(self.config["max_iter"]),
+            random_state=self.config["random_state"],
+        )
+        self.clf = CalibratedClassifierCV(
+            svm, method=self.config["calibration"], cv=int(self.config["calibration_folds"])
+        )
+
+    def _create_X(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
+        """The sentence features of each message, as presence (1.0) or absence."""
+        return (super()._create_X(messages) != 0).astype(float).tocsr()
+
+    def _create_training_matrix(self, training_data: TrainingData) -> Tuple[scipy.sparse.csr_matrix, Any]:
+        """Rasa's (X, y), with y as an array: the calibration counts each class's examples with ``y == c``."""
+        X, y = super()._create_training_matrix(training_data)
+        return X, np.asarray(y)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> PresenceSVMClassifier:
+        """Loads the trained model, trusting only the calibration types named above."""
+        import skops.io as sio
+
+        component = cls(config, execution_context.node_name, model_storage, resource)
+        try:
+            with model_storage.read_from(resource) as model_dir:
+                path = model_dir / f"{resource.name}.skops"
+                untrusted = set(sio.get_untrusted_types(file=path))
+                if not untrusted <= cls.TRUSTED_TYPES:
+                    raise TypeError(f"the intent model holds untrusted types: {sorted(untrusted - cls.TRUSTED_TYPES)}")
+                component.clf = sio.load(path, trusted=sorted(untrusted))
+        except ValueError:  # nothing was trained (no intent examples), as Rasa's own classifier allows
+            pass
+        return component
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)

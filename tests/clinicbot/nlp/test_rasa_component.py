@@ -67,3 +67,91 @@ def test_featurizer_marks_a_message_without_findings():
 def test_featurizer_leaves_an_empty_message_alone():
     _, msg = featurize("   ")
     assert msg.get_sparse_features("text") == (None, None)
+
+
+def classifier_parts(tmp_path):
+    """A word-count featurizer and the presence classifier, created as Rasa's graph would create them."""
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
+
+    from clinicbot.nlp.rasa_component import PresenceSVMClassifier as Classifier
+
+    storage = LocalModelStorage(tmp_path)
+
+    def make(cls, name, **config):
+        context = ExecutionContext(GraphSchema({}), node_name=name)
+        return cls.create({**cls.get_default_config(), **config}, storage, Resource(name), context)
+
+    return make(CountVectorsFeaturizer, "words"), make(Classifier, "intents", C=3.0), storage
+
+
+def tokenized(*examples):
+    from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    messages = [Message(data={"text": t, **({"intent": i} if i else {})}) for t, i in examples]
+    WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process(messages)
+    return TrainingData(messages)
+
+
+def test_presence_classifier_takes_its_settings_from_the_config(tmp_path):
+    _, classifier, _ = classifier_parts(tmp_path)
+    params = classifier.clf.get_params()
+    assert params["method"] == "sigmoid" and params["cv"] == 5
+    assert {k.split("__")[-1]: v for k, v in params.items() if "__" in k}["C"] == 3.0
+
+
+def test_presence_classifier_reads_a_repeated_word_as_present_once(tmp_path):
+    words, classifier, _ = classifier_parts(tmp_path)
+    data = tokenized(("no no no", "deny"), ("yes", "affirm"))
+    words.train(data)
+    words.process_training_data(data)
+    counts = data.training_examples[0].get_sparse_features("text")[1].features
+    assert 3.0 in set(counts.data)  # the featurizer counts; the classifier must not
+    row = classifier._create_X([data.training_examples[0]])
+    assert row.shape[0] == 1 and set(row.data) == {1.0}
+
+
+def test_presence_classifier_trains_ranks_and_loads_back(tmp_path):
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.resource import Resource
+
+    from clinicbot.nlp.rasa_component import PresenceSVMClassifier as Classifier
+
+    words, classifier, storage = classifier_parts(tmp_path)
+    data = tokenized(
+        *[(t, "affirm") for t in ("yes", "yes please", "sure", "ok yes", "yeah sure")],
+        *[(t, "deny") for t in ("no", "no thanks", "nope", "no no", "not really")],
+    )
+    words.train(data)
+    words.process_training_data(data)
+    classifier.train(data)
+    new = tokenized(("yes sure", None), ("nope no", None)).training_examples
+    words.process(new)
+    classifier.process(new)
+    assert [m.get("intent")["name"] for m in new] == ["affirm", "deny"]
+    ranking = new[0].get("intent_ranking")
+    assert [r["name"] for r in ranking] == ["affirm", "deny"] and ranking[0]["confidence"] > 0.5
+    context = ExecutionContext(GraphSchema({}), node_name="intents")
+    loaded = Classifier.load({**Classifier.get_default_config(), "C": 3.0}, storage, Resource("intents"), context)
+    x = classifier._create_X(new)
+    assert (loaded.clf.predict_proba(x) == classifier.clf.predict_proba(x)).all()
+
+
+def test_presence_classifier_refuses_a_model_with_other_untrusted_types(tmp_path, monkeypatch):
+    import pytest
+    import skops.io as sio
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.resource import Resource
+
+    from clinicbot.nlp.rasa_component import PresenceSVMClassifier as Classifier
+
+    _, classifier, storage = classifier_parts(tmp_path)
+    with storage.write_to(Resource("intents")) as model_dir:
+        (model_dir / "intents.skops").write_bytes(b"")
+    monkeypatch.setattr(sio, "get_untrusted_types", lambda file: ["os.system"])
+    context = ExecutionContext(GraphSchema({}), node_name="intents")
+    with pytest.raises(TypeError, match="os.system"):
+        Classifier.load(Classifier.get_default_config(), storage, Resource("intents"), context)
