@@ -19,6 +19,13 @@ CASES = [
     ("nothing going down my legs", {"leg_radiation": "absent"}),
     # negation words that are part of the symptom
     ("cant pee since morning", {"bladder_bowel_dysfunction": "present"}),
+    # "not able to" is inability, not a denial; leaking urine; no feeling anywhere around the saddle.
+    ("not able to urinate properly since morning", {"bladder_bowel_dysfunction": "present"}),
+    ("i am able to pee normally", {"bladder_bowel_dysfunction": None}),
+    ("my urine leaks when i cough", {"bladder_bowel_dysfunction": "present"}),
+    ("no urine leak", {"bladder_bowel_dysfunction": "absent"}),
+    ("cant feel anything near my groin when i sit", {"saddle_numbness": "present"}),
+    ("i can feel everything around my groin", {"saddle_numbness": None}),
     ("i can't feel the toilet paper when i wipe", {"saddle_numbness": "present"}),
     ("both my legs feel like jelly", {"bilateral_leg_weakness": "present"}),
     # hypothetical, family, historical
