@@ -10,6 +10,8 @@ values, and makes the intent agree with the deterministic red-flag screen.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections import Counter
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Tuple, Type
 
@@ -24,7 +26,14 @@ from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.featurizers.sparse_featurizer.sparse_featurizer import SparseFeaturizer
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.calibration import CalibratedClassifierCV
@@ -42,6 +51,7 @@ TRUNCATED_ENTITY = "message_truncated"
 FULL_TEXT = "clinicbot_full_text"
 FULL_TEXT_FACTOR = 10
 rasa_speedups.install()
+logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=256)
@@ -192,7 +202,7 @@ class PresenceSVMClassifier(LogisticRegressionClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        """Defaults: Rasa's, plus the SVM's C and class weights and the calibration."""
+        """Defaults: Rasa's (``solver`` is unused), plus the SVM's C and class weights and the calibration."""
         return {
             **LogisticRegressionClassifier.get_default_config(),
             "C": 0.1,
@@ -208,6 +218,7 @@ class PresenceSVMClassifier(LogisticRegressionClassifier):
             C=float(self.config["C"]),
             class_weight=self.config["class_weight"],
             max_iter=int(self.config["max_iter"]),
+            tol=float(self.config["tol"]),
             random_state=self.config["random_state"],
         )
         self.clf = CalibratedClassifierCV(
@@ -215,13 +226,37 @@ class PresenceSVMClassifier(LogisticRegressionClassifier):
         )
 
     def _create_X(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
-        """The sentence features of each message, as presence (1.0) or absence."""
-        return (super()._create_X(messages) != 0).astype(float).tocsr()
+        """The sparse sentence features of each message as presence (1.0) or absence, then any dense ones."""
+        rows = []
+        for message in messages:
+            sparse, dense = message.get_sparse_features(TEXT)[1], message.get_dense_features(TEXT)[1]
+            parts = [(scipy.sparse.csr_matrix(sparse.features) != 0).astype(float)] if sparse else []
+            parts += [scipy.sparse.csr_matrix(dense.features)] if dense else []
+            rows.append(scipy.sparse.hstack(parts) if parts else scipy.sparse.csr_matrix((1, 0)))
+        return scipy.sparse.vstack(rows).tocsr()
 
-    def _create_training_matrix(self, training_data: TrainingData) -> Tuple[scipy.sparse.csr_matrix, Any]:
+    def _create_training_matrix(self, training_data: TrainingData) -> Tuple[scipy.sparse.csr_matrix, np.ndarray]:
         """Rasa's (X, y), with y as an array: the calibration counts each class's examples with ``y == c``."""
         X, y = super()._create_training_matrix(training_data)
         return X, np.asarray(y)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Trains; the calibration uses at most as many folds as the smallest intent has examples."""
+        counts = Counter(e.get(INTENT) for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT))
+        if counts:
+            self.clf.set_params(cv=max(2, min(int(self.config["calibration_folds"]), min(counts.values()))))
+        return super().train(training_data)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Ranks the intents of each message; one it cannot read (empty, or no model) gets no intent."""
+        width = getattr(self.clf, "n_features_in_", None)
+        for message in messages:
+            if width is not None and self._create_X([message]).shape[1] == width:
+                super().process([message])
+            else:
+                message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+        return messages
 
     @classmethod
     def load(
@@ -236,15 +271,19 @@ class PresenceSVMClassifier(LogisticRegressionClassifier):
         import skops.io as sio
 
         component = cls(config, execution_context.node_name, model_storage, resource)
+        opened = False
         try:
             with model_storage.read_from(resource) as model_dir:
+                opened = True
                 path = model_dir / f"{resource.name}.skops"
                 untrusted = set(sio.get_untrusted_types(file=path))
                 if not untrusted <= cls.TRUSTED_TYPES:
                     raise TypeError(f"the intent model holds untrusted types: {sorted(untrusted - cls.TRUSTED_TYPES)}")
                 component.clf = sio.load(path, trusted=sorted(untrusted))
-        except ValueError:  # nothing was trained (no intent examples), as Rasa's own classifier allows
-            pass
+        except ValueError:
+            if opened:  # a model that is there but cannot be read is an error, not an untrained model
+                raise
+            logger.warning("No intent model was trained (no intent examples): messages get no intent.")
         return component
 
 

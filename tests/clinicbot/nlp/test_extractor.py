@@ -26,6 +26,12 @@ CASES = [
     ("no urine leak", {"bladder_bowel_dysfunction": "absent"}),
     ("cant feel anything near my groin when i sit", {"saddle_numbness": "present"}),
     ("i can feel everything around my groin", {"saddle_numbness": None}),
+    ("i cant feel much pain in my groin anymore", {"saddle_numbness": None}),
+    ("cant feel anything wrong near my groin", {"saddle_numbness": None}),
+    ("unable to hold my urine since yesterday", {"bladder_bowel_dysfunction": "present"}),
+    ("not able to control my bladder", {"bladder_bowel_dysfunction": "present"}),
+    ("i am not able to stop peeing", {"bladder_bowel_dysfunction": "present"}),
+    ("unable to stop coughing since the cold", {"bladder_bowel_dysfunction": None}),
     ("i can't feel the toilet paper when i wipe", {"saddle_numbness": "present"}),
     ("both my legs feel like jelly", {"bilateral_leg_weakness": "present"}),
     # hypothetical, family, historical

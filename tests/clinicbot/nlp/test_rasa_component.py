@@ -155,3 +155,52 @@ def test_presence_classifier_refuses_a_model_with_other_untrusted_types(tmp_path
     context = ExecutionContext(GraphSchema({}), node_name="intents")
     with pytest.raises(TypeError, match="os.system"):
         Classifier.load(Classifier.get_default_config(), storage, Resource("intents"), context)
+
+
+def trained_parts(tmp_path, examples, clinical=False):
+    """The featurizer and classifier trained on ``examples`` ((text, intent) pairs), with the clinical features."""
+    from clinicbot.nlp.rasa_component import ClinicalFeaturizer
+
+    words, classifier, storage = classifier_parts(tmp_path)
+    data = tokenized(*examples)
+    words.train(data)
+    words.process_training_data(data)
+    if clinical:
+        ClinicalFeaturizer(ClinicalFeaturizer.get_default_config()).process_training_data(data)
+    classifier.train(data)
+    return words, classifier, storage
+
+
+def test_presence_classifier_gives_no_intent_to_a_message_it_cannot_read(tmp_path):
+    from clinicbot.nlp.rasa_component import ClinicalFeaturizer
+
+    yes_no = [(t, "affirm") for t in ("yes", "sure", "ok", "yeah", "yep")]
+    yes_no += [(t, "deny") for t in ("no", "nope", "nah", "not really", "no thanks")]
+    words, classifier, _ = trained_parts(tmp_path, yes_no, clinical=True)
+    # The clinical featurizer leaves an empty text without its columns, as the regex featurizer does.
+    short, empty = tokenized(("yes sure", None), ("", None)).training_examples
+    words.process([short, empty])
+    ClinicalFeaturizer(ClinicalFeaturizer.get_default_config()).process([short, empty])
+    classifier.process([short, empty])
+    assert short.get("intent")["name"] == "affirm"
+    assert empty.get("intent") == {"name": None, "confidence": 0.0} and empty.get("intent_ranking") == []
+
+
+def test_presence_classifier_without_a_model_gives_no_intent(tmp_path):
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.resource import Resource
+
+    from clinicbot.nlp.rasa_component import PresenceSVMClassifier as Classifier
+
+    words, _, storage = classifier_parts(tmp_path)
+    context = ExecutionContext(GraphSchema({}), node_name="never-trained")
+    loaded = Classifier.load(Classifier.get_default_config(), storage, Resource("never-trained"), context)
+    msg = tokenized(("hello", None)).training_examples[0]
+    loaded.process([msg])
+    assert msg.get("intent") == {"name": None, "confidence": 0.0}
+
+
+def test_presence_classifier_calibrates_an_intent_with_few_examples(tmp_path):
+    few = [("yes", "affirm"), ("sure", "affirm"), ("no", "deny"), ("nope", "deny"), ("nah", "deny")]
+    _, classifier, _ = trained_parts(tmp_path, few)
+    assert classifier.clf.get_params()["cv"] == 2 and list(classifier.clf.classes_) == ["affirm", "deny"]
