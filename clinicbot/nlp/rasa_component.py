@@ -225,11 +225,16 @@ class PresenceSVMClassifier(LogisticRegressionClassifier):
             svm, method=self.config["calibration"], cv=int(self.config["calibration_folds"])
         )
 
+    @staticmethod
+    def _sentence_features(message: Message) -> Tuple[Any, Any]:
+        """The message's sparse and dense sentence features (either may be None)."""
+        return message.get_sparse_features(TEXT)[1], message.get_dense_features(TEXT)[1]
+
     def _create_X(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
         """The sparse sentence features of each message as presence (1.0) or absence, then any dense ones."""
         rows = []
         for message in messages:
-            sparse, dense = message.get_sparse_features(TEXT)[1], message.get_dense_features(TEXT)[1]
+            sparse, dense = self._sentence_features(message)
             parts = [(scipy.sparse.csr_matrix(sparse.features) != 0).astype(float)] if sparse else []
             parts += [scipy.sparse.csr_matrix(dense.features)] if dense else []
             rows.append(scipy.sparse.hstack(parts) if parts else scipy.sparse.csr_matrix((1, 0)))
@@ -250,12 +255,15 @@ class PresenceSVMClassifier(LogisticRegressionClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         """Ranks the intents of each message; one it cannot read (empty, or no model) gets no intent."""
         width = getattr(self.clf, "n_features_in_", None)
+        readable = []
         for message in messages:
-            if width is not None and self._create_X([message]).shape[1] == width:
-                super().process([message])
+            if width is not None and sum(f.features.shape[1] for f in self._sentence_features(message) if f) == width:
+                readable.append(message)
             else:
                 message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+        if readable:
+            super().process(readable)
         return messages
 
     @classmethod
