@@ -15,12 +15,13 @@ from datetime import datetime, timezone
 from importlib import metadata
 from typing import Any, Callable, Dict, List, Sequence, Tuple
 
-from bench import alerts, latency, memory, nlu_cv, staff, store, training, triage_quality, widget
+from bench import alerts, latency, memory, nlu_cv, redflags, staff, store, training, triage_quality, widget
 from bench.common import RESULT_JSON, SectionResult, clear_cache, rel
 from bench.report import Outcome, render, write_json
 
 SECTIONS: Tuple[Tuple[str, str, Callable[[], SectionResult]], ...] = (
     ("triage", "1. Triage quality (vignettes via CLI)", triage_quality.run),
+    ("redflags", "1b. Red flags in patients' words (corpus via CLI)", redflags.run),
     ("nlu", "2. Intent classification (5-fold CV)", nlu_cv.run),
     ("train", "3. Training time", training.run),
     ("latency", "4. REST latency vs stock bot", latency.run),
