@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
+from clinicbot.nlp.classes import Combinations, Mention, WordClass, combine, load_classes, load_combinations, patterns
 from clinicbot.nlp.rules import (
     GAP_BREAKS,
     GAP_MANY,
@@ -24,6 +25,7 @@ from clinicbot.nlp.rules import (
     load_targets,
     pattern_tokens,
 )
+from clinicbot.nlp.script import has_devanagari, original_offsets, to_latin
 from clinicbot.nlp.values import ValueReader
 from clinicbot.vocabulary import ABSENT, FAMILY, HISTORICAL, HYPOTHETICAL, PRESENT, vocabulary
 
@@ -31,6 +33,7 @@ from clinicbot.vocabulary import ABSENT, FAMILY, HISTORICAL, HYPOTHETICAL, PRESE
 # token at DEBUG through loguru, and patient text must never reach the logs.
 
 KIND_PATTERN, KIND_MENTION, KIND_FIXED = "pattern", "mention", "fixed"
+OWN_STORY = "own_story"  # the class of the writer's own back story (classes/own_story.yml)
 STATUS_RANK = {PRESENT: 0, ABSENT: 1, HISTORICAL: 2, HYPOTHETICAL: 3, FAMILY: 4}
 
 
@@ -130,6 +133,8 @@ class Extractor:
         context: Optional[ContextRules] = None,
         normalisation: Optional[Normalisation] = None,
         values: Optional[ValueReader] = None,
+        classes: Optional[Dict[str, WordClass]] = None,
+        combinations: Optional[Combinations] = None,
     ):
         import medspacy.context  # noqa: F401  (registers the spaCy factories)
         import medspacy.ner  # noqa: F401
@@ -140,9 +145,15 @@ class Extractor:
         self.context_rules = context or load_context()
         self.norm_rules = normalisation or load_normalisation()
         self.values = values or ValueReader()
+        self.classes = classes if classes is not None else load_classes()
+        self.combinations = combinations or load_combinations()
         self.vocab = vocabulary()
         self._history_present = {f for f, s in self.targets.findings.items() if s.history_is_present}
         self._red_flags = set(self.vocab.red_flags)
+        from spacy.tokens import Doc
+
+        if not Doc.has_extension("own_story"):
+            Doc.set_extension("own_story", default=False)
         nlp = spacy.blank("en")
         self._add_splits(nlp)
         rule_words = self._rule_words()
@@ -168,6 +179,10 @@ class Extractor:
         self._ignore = Matcher(nlp.vocab)
         for i, pat in enumerate(self.targets.ignore):
             self._ignore.add(f"ignore{i}", [self.compile(pat)])
+        self._class_matcher = Matcher(nlp.vocab)
+        for name, wc in self.classes.items():
+            self._class_matcher.add(name, [self.compile(p) for p in patterns(wc)])
+        self._barriers = {w.lower() for w in self.combinations.barriers}
 
     # -- building -----------------------------------------------------------------------------
     def _add_splits(self, nlp: Any) -> None:
@@ -182,8 +197,9 @@ class Extractor:
         words: Set[str] = set()
         for group in self.targets.lexicon.values():
             words.update(group)
+        class_phrases = [p for wc in self.classes.values() for p in patterns(wc)]
         for spec in self.targets.findings.values():
-            for pat in spec.patterns + spec.mentions + spec.fixed_status.absent + spec.fixed_status.present:
+            for pat in spec.patterns + spec.mentions + spec.fixed_status.absent + spec.fixed_status.present + class_phrases:
                 for e in pattern_tokens(pat):
                     if not e.startswith(("{", REGEX_PREFIX)):
                         words.update(w for w in e.rstrip("?").split("|") if w not in (GAP_ONE, GAP_MANY))
@@ -226,8 +242,8 @@ class Extractor:
                 (KIND_FIXED, spec.fixed_status.absent, ABSENT),
                 (KIND_FIXED, spec.fixed_status.present, PRESENT),
             ]
-            for kind, patterns, fixed in kinds:
-                for pat in patterns:
+            for kind, pats, fixed in kinds:
+                for pat in pats:
                     label = _label(fid, kind, fixed)
                     rules.append(TargetRule(literal=pat, category=label, pattern=self.compile(pat)))
         return rules
@@ -271,14 +287,51 @@ class Extractor:
         """The processed spaCy doc (normalised, matched, with ConText)."""
         doc = self._nlp.make_doc(text.replace("\u2019", "'").replace("\u2018", "'"))
         self.normaliser(doc)
-        for _, proc in self._nlp.pipeline:
+        for name, proc in self._nlp.pipeline:
+            if name == "medspacy_context":
+                self._add_combined(doc)
             doc = proc(doc)
         return doc
 
+    def _add_combined(self, doc: Any) -> None:
+        """Adds the findings that word classes make together (classes.py) to the target spans."""
+        from spacy.tokens import Span
+
+        names = doc.vocab.strings
+        mentions = [Mention(names[m], s, e) for m, s, e in self._class_matcher(doc)]
+        doc._.own_story = any(m.cls == OWN_STORY for m in mentions)
+        if not mentions:
+            return
+        sentences = [(s.start, s.end) for s in doc.sents]
+        found = combine(mentions, self.combinations, sentences, lambda i: doc[i].norm_ in self._barriers)
+        if "medspacy_spans" not in doc.spans:
+            doc.spans["medspacy_spans"] = []
+        group = doc.spans["medspacy_spans"]
+        for c in found:
+            group.append(Span(doc, c.start, c.end, label=_label(c.finding, KIND_PATTERN, None)))
+
+    def class_mentions(self, text: str) -> List[Tuple[str, str]]:
+        """(class, words) of every class mention in ``text``: for tests and for explaining a reading."""
+        doc = self._nlp.make_doc(text)
+        self.normaliser(doc)
+        return [(doc.vocab.strings[m], doc[s:e].text) for m, s, e in self._class_matcher(doc)]
+
     def extract(self, text: str, today: Optional[dt.date] = None) -> Extraction:
-        """Findings and values in ``text``."""
+        """Findings and values in ``text`` (Devanagari is read in its Hinglish spelling, script.py)."""
+        if not has_devanagari(text):
+            return self._extract(text, today)
+        latin, pieces = to_latin(text)
+        read = self._extract(latin, today)
+        findings = []
+        for f in read.findings:
+            start, end = original_offsets(f.start, f.end, pieces)
+            findings.append(ExtractedFinding(f.id, f.status, text[start:end], start, end))
+        return Extraction(text=text, findings=findings, values=read.values)
+
+    def _extract(self, text: str, today: Optional[dt.date]) -> Extraction:
         doc = self.doc(text)
         ignored = {i for _, s, e in self._ignore(doc) for i in range(s, e)}
+        own = bool(doc._.own_story)
         cues: Dict[Tuple[int, int, str], Set[str]] = {}
         for target, modifier in doc._.context_graph.edges:
             cues.setdefault((target.start, target.end, target.label_), set()).add(modifier.category)
@@ -294,10 +347,10 @@ class Extractor:
         found: List[ExtractedFinding] = []
         for _, _, span, fid, kind, fixed in candidates:
             idx = set(range(span.start, span.end))
-            if any(idx & tokens and self._blocks(other, fid) for tokens, other in taken):
-                continue
-            status = fixed or self._status(fid, kind, cues.get((span.start, span.end, span.label_), set()))
+            status = fixed or self._status(fid, kind, cues.get((span.start, span.end, span.label_), set()), own)
             if status is None:
+                continue
+            if any(idx & tokens and self._blocks(other, fid) for tokens, other in taken):
                 continue
             taken.append((idx, fid))
             found.append(ExtractedFinding(fid, status, span.text, span.start_char, span.end_char))
@@ -318,9 +371,11 @@ class Extractor:
             return candidate not in red and candidate not in self.targets.findings[taken].shares_words_with
         return candidate in self.targets.findings[taken].overrides
 
-    def _status(self, fid: str, kind: str, categories: Set[str]) -> Optional[str]:
+    def _status(self, fid: str, kind: str, categories: Set[str], own_story: bool = False) -> Optional[str]:
+        """The assertion status ConText's cues give; another person's finding is family history only
+        when the writer also tells their own back story, else a carer's report of a symptom now."""
         status = PRESENT
-        if "FAMILY" in categories:
+        if "FAMILY" in categories or ("OTHER_PERSON" in categories and own_story):
             status = FAMILY
         elif "HYPOTHETICAL" in categories:
             status = HYPOTHETICAL

@@ -15,7 +15,7 @@ from clinicbot.nlp.extractor import Extraction
 from clinicbot.vocabulary import DATA as VOCABULARY_FILE
 from clinicbot.vocabulary import Vocabulary
 
-RULE_FILES = sorted((Path(__file__).parent / "data").glob("*.yml")) + [VOCABULARY_FILE]
+RULE_FILES = sorted((Path(__file__).parent / "data").rglob("*.yml")) + [VOCABULARY_FILE]
 
 ANY_FINDING = "any_finding"
 NO_FINDING = "no_finding"

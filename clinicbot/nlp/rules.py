@@ -80,7 +80,7 @@ class ContextRuleSpec(BaseModel, extra="forbid"):
 
     pattern: str
     category: Literal[
-        "NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HYPOTHETICAL", "HISTORICAL", "FAMILY", "PSEUDO", "TERMINATE"
+        "NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HYPOTHETICAL", "HISTORICAL", "FAMILY", "OTHER_PERSON", "PSEUDO", "TERMINATE"
     ]
     direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"]
     max_scope: Optional[int] = None
