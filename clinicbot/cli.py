@@ -129,6 +129,17 @@ def _channels_migrate_ids(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _doctor(args: argparse.Namespace, out: TextIO) -> int:
+    import os
+
+    from clinicbot.doctor import check, report
+
+    checkup = check(os.environ)
+    report(checkup, out)
+    out.flush()
+    return 1 if checkup.failed else 0
+
+
 def _read_password(stdin: TextIO) -> str:
     """The new password: the first line of stdin when it is not a terminal, else prompted twice."""
     if not stdin.isatty():
@@ -201,6 +212,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     m.add_argument("--dry-run", action="store_true", help="print the counts only; change nothing")
     m.set_defaults(func=_channels_migrate_ids)
+    d = sub.add_parser(
+        "doctor",
+        help="list the enabled channels and other doors with their protection, and risky settings, from the "
+        "environment; exit code 1 on a risk outside development",
+    )
+    d.set_defaults(func=_doctor)
     al = sub.add_parser("alerts", help="alerts to the clinic about red-flag escalations")
     asub = al.add_subparsers(dest="alerts_command", required=True)
     r = asub.add_parser("run", help="the alert worker: send due alerts until stopped (SIGTERM)")
