@@ -117,7 +117,9 @@ def _channels_migrate_ids(args: argparse.Namespace, out: TextIO) -> int:
 
     url = tracker_url()
     if not url.startswith(("sqlite", "postgresql", "mysql")):
-        sys.stderr.write("clinicbot: the tracker store is not an SQL database (TRACKER_STORE_URL): nothing to migrate\n")
+        sys.stderr.write(
+            "clinicbot: the tracker store is not an SQL database (TRACKER_STORE_URL): nothing to migrate\n"
+        )
         return 2
     try:
         with Session(_store_engine(), future=True) as session:

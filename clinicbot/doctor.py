@@ -68,7 +68,9 @@ def _rest(env: Mapping[str, str], c: Checkup) -> None:
         return
     token = _get(env, "REST_CHANNEL_TOKEN")
     if state == "token":
-        c.doors.append(Door("REST", where, "on: 'Authorization: Bearer' with REST_CHANNEL_TOKEN; REST conversations only"))
+        c.doors.append(
+            Door("REST", where, "on: 'Authorization: Bearer' with REST_CHANNEL_TOKEN; REST conversations only")
+        )
         if len(token) < MIN_TOKEN_CHARS:
             c.risks.append(f"REST_CHANNEL_TOKEN is shorter than {MIN_TOKEN_CHARS} characters")
     elif state == "open":
@@ -145,7 +147,11 @@ def _rasa_api(env: Mapping[str, str], c: Checkup) -> None:
         c.doors.append(Door("Rasa HTTP API", "/conversations/..., /model/...", "off"))
         return
     c.doors.append(
-        Door("Rasa HTTP API", "/conversations/..., /model/...", "on: RASA_API_TOKEN (reads and writes every conversation)")
+        Door(
+            "Rasa HTTP API",
+            "/conversations/..., /model/...",
+            "on: RASA_API_TOKEN (reads and writes every conversation)",
+        )
     )
     if len(token) < MIN_TOKEN_CHARS:
         c.risks.append(f"RASA_API_TOKEN is shorter than {MIN_TOKEN_CHARS} characters: it guards every conversation")
@@ -164,7 +170,9 @@ def _staff(env: Mapping[str, str], c: Checkup) -> None:
     if c.development:
         return
     if len(key) < MIN_TOKEN_CHARS:
-        c.risks.append(f"STAFF_SECRET_KEY is missing or shorter than {MIN_TOKEN_CHARS} characters (the app refuses to start)")
+        c.risks.append(
+            f"STAFF_SECRET_KEY is missing or shorter than {MIN_TOKEN_CHARS} characters (the app refuses to start)"
+        )
     if not _https(base):
         c.risks.append("STAFF_BASE_URL is not https: staff cookies are not Secure; put the app behind an https proxy")
 

@@ -73,7 +73,9 @@ class TelegramOutput(OutputChannel):
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
     ) -> None:
         keyboard = [[{"text": b["title"], "callback_data": str(b["payload"])[:64]}] for b in buttons]
-        await deliver("telegram", self._send(recipient_id, {"text": text, "reply_markup": {"inline_keyboard": keyboard}}))
+        await deliver(
+            "telegram", self._send(recipient_id, {"text": text, "reply_markup": {"inline_keyboard": keyboard}})
+        )
 
 
 def read_update(update: Dict[str, Any]) -> Optional[tuple]:
@@ -137,7 +139,9 @@ class SecureTelegramInput(InputChannel):
             if text.strip() == "/start":
                 text = "hi"
             try:
-                await on_new_message(UserMessage(text, self.get_output_channel(), conversation, input_channel=self.name()))
+                await on_new_message(
+                    UserMessage(text, self.get_output_channel(), conversation, input_channel=self.name())
+                )
             except Exception as exc:  # the conversation state is Rasa's; Telegram must not retry forever
                 logger.error("telegram: handling an update failed (%s)", type(exc).__name__)
             return response.json({"status": "ok"})

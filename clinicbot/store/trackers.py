@@ -70,5 +70,7 @@ def sender_exists(conn: Connection, sender_id: str) -> bool:
 
 def rename_sender(conn: Connection, old: str, new: str) -> int:
     """Moves every event of conversation `old` to conversation `new`; returns how many events moved."""
-    result = conn.execute(text(f"UPDATE {EVENTS} SET sender_id = :new WHERE sender_id = :old"), {"new": new, "old": old})
+    result = conn.execute(
+        text(f"UPDATE {EVENTS} SET sender_id = :new WHERE sender_id = :old"), {"new": new, "old": old}
+    )
     return int(result.rowcount or 0)

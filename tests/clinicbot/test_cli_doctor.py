@@ -63,7 +63,10 @@ def test_every_door_is_listed():
     "env, risks",
     [
         (PROD, []),
-        ({**PROD, "REST_CHANNEL": "on", "REST_CHANNEL_TOKEN": LONG, "RASA_API_TOKEN": LONG, **TELEGRAM, **WHATSAPP}, []),
+        (
+            {**PROD, "REST_CHANNEL": "on", "REST_CHANNEL_TOKEN": LONG, "RASA_API_TOKEN": LONG, **TELEGRAM, **WHATSAPP},
+            [],
+        ),
         ({**PROD, "REST_CHANNEL": "on"}, ["REST_CHANNEL=on without REST_CHANNEL_TOKEN"]),
         ({**PROD, "REST_CHANNEL": "on", "REST_CHANNEL_TOKEN": "short"}, ["REST_CHANNEL_TOKEN is shorter"]),
         ({**PROD, "REST_CHANNEL": "maybe"}, ["REST_CHANNEL must be on or off"]),
@@ -75,7 +78,10 @@ def test_every_door_is_listed():
         ({**PROD, **WHATSAPP, "PUBLIC_BASE_URL": "http://bot.clinic.example"}, ["PUBLIC_BASE_URL is not https"]),
         ({**PROD, "WIDGET_ALLOWED_ORIGINS": "http://clinic.example"}, ["origins without https"]),
         ({**PROD, "WIDGET_ALLOWED_ORIGINS": "https://*.clinic.example"}, ["WIDGET_ALLOWED_ORIGINS"]),
-        ({**PROD, "WIDGET_ALLOWED_ORIGINS": "https://a.example", "WIDGET_SESSION_SECRET": "x"}, ["WIDGET_SESSION_SECRET"]),
+        (
+            {**PROD, "WIDGET_ALLOWED_ORIGINS": "https://a.example", "WIDGET_SESSION_SECRET": "x"},
+            ["WIDGET_SESSION_SECRET"],
+        ),
         ({"STAFF_BASE_URL": "https://staff.clinic.example"}, ["STAFF_SECRET_KEY is missing"]),
         ({**PROD, "STAFF_BASE_URL": "http://staff.clinic.example"}, ["STAFF_BASE_URL is not https"]),
         (DEV, []),
@@ -92,7 +98,10 @@ def test_risky_settings_are_found(env, risks):
 @pytest.mark.parametrize(
     "env, note",
     [
-        ({**PROD, "TELEGRAM_BOT_TOKEN": "123:abc"}, "Telegram is half-configured and stays off: TELEGRAM_WEBHOOK_SECRET"),
+        (
+            {**PROD, "TELEGRAM_BOT_TOKEN": "123:abc"},
+            "Telegram is half-configured and stays off: TELEGRAM_WEBHOOK_SECRET",
+        ),
         ({**PROD, "TWILIO_ACCOUNT_SID": "AC1"}, "WhatsApp is half-configured"),
         ({**PROD, "WIDGET_ALLOWED_ORIGINS": "https://a.example"}, "WIDGET_SESSION_SECRET is not set"),
         (DEV, "the REST channel is open"),

@@ -235,12 +235,12 @@ class Conversations:
         await msg.output_channel.send_text_message(msg.sender_id, " | ".join(said))
 
 
-async def test_rest_callers_naming_whatsapp_or_telegram_conversations_neither_read_nor_change_them(
-    serve, upstream
-):
+async def test_rest_callers_naming_whatsapp_or_telegram_conversations_neither_read_nor_change_them(serve, upstream):
     store = Conversations()
     wa_token, base = "twilio-auth-token", "https://clinic.example"
-    wa_url, _ = await serve(TwilioWhatsAppInput("AC1", wa_token, "whatsapp:+14155238886", base, upstream.url), store.reply)
+    wa_url, _ = await serve(
+        TwilioWhatsAppInput("AC1", wa_token, "whatsapp:+14155238886", base, upstream.url), store.reply
+    )
     tg_url, _ = await serve(SecureTelegramInput("TOKEN", "tg-secret", upstream.url), store.reply)
     rest_url, _ = await serve(GuardedRestInput(), store.reply)
 
@@ -261,4 +261,3 @@ async def test_rest_callers_naming_whatsapp_or_telegram_conversations_neither_re
     assert {k: v for k, v in store.by_id.items() if not k.startswith("rest:")} == before
     sent_to = [body.get("To") or body.get("chat_id") for _, body in upstream.calls]
     assert sent_to == [WHATSAPP, "4242"]  # each patient got only their own reply, none of the REST ones
-
