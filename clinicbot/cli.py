@@ -108,6 +108,40 @@ def _purge(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _channels_migrate_ids(args: argparse.Namespace, out: TextIO) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    from clinicbot.deploy import tracker_url
+    from clinicbot.store.cutover import migrate_ids
+
+    url = tracker_url()
+    if not url.startswith(("sqlite", "postgresql", "mysql")):
+        sys.stderr.write(
+            "clinicbot: the tracker store is not an SQL database (TRACKER_STORE_URL): nothing to migrate\n"
+        )
+        return 2
+    try:
+        with Session(_store_engine(), future=True) as session:
+            report = migrate_ids(url, session, dry_run=args.dry_run)
+    except SQLAlchemyError as exc:
+        return _db_error(exc)
+    out.write(json.dumps(report.to_json()) + "\n")
+    out.flush()
+    return 0
+
+
+def _doctor(args: argparse.Namespace, out: TextIO) -> int:
+    import os
+
+    from clinicbot.doctor import check, report
+
+    checkup = check(os.environ)
+    report(checkup, out)
+    out.flush()
+    return 1 if checkup.failed else 0
+
+
 def _read_password(stdin: TextIO) -> str:
     """The new password: the first line of stdin when it is not a terminal, else prompted twice."""
     if not stdin.isatty():
@@ -171,6 +205,21 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("username")
     a.add_argument("--role", choices=("reviewer", "admin"), default="reviewer", help="reviewer (default) or admin")
     a.set_defaults(func=_staff_add_user)
+    c = sub.add_parser("channels", help="the channels' conversation ids")
+    csub = c.add_subparsers(dest="channels_command", required=True)
+    m = csub.add_parser(
+        "migrate-ids",
+        help="give stored REST and Telegram conversations their channel's id (rest:..., telegram:...); run once, "
+        "with the Rasa server stopped",
+    )
+    m.add_argument("--dry-run", action="store_true", help="print the counts only; change nothing")
+    m.set_defaults(func=_channels_migrate_ids)
+    d = sub.add_parser(
+        "doctor",
+        help="list the enabled channels and other doors with their protection, and risky settings, from the "
+        "environment; exit code 1 on a risk outside development",
+    )
+    d.set_defaults(func=_doctor)
     al = sub.add_parser("alerts", help="alerts to the clinic about red-flag escalations")
     asub = al.add_subparsers(dest="alerts_command", required=True)
     r = asub.add_parser("run", help="the alert worker: send due alerts until stopped (SIGTERM)")

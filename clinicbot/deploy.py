@@ -8,9 +8,11 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Callable, Dict, Mapping, Optional
 
 import yaml
+
+from clinicbot.channels.common import development
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TRACKER_URL = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
@@ -80,11 +82,41 @@ CHANNELS = {
 }
 
 
-def credentials(env: Mapping[str, str]) -> Dict[str, Any]:
-    """The enabled input channels: REST unless REST_CHANNEL=off, and each channel whose variables are set."""
+REST_MODULE = "clinicbot.channels.rest.GuardedRestInput"
+ON, OFF = ("on", "1", "true", "yes"), ("off", "0", "false", "no")
+
+
+def rest_channel(env: Mapping[str, str]) -> str:
+    """How the REST channel runs: "token", "open" (development, no token), "off", or "refused" (on, no token, not development).
+
+    REST_CHANNEL unset: on in development, off elsewhere; outside development it needs REST_CHANNEL_TOKEN.
+    """
+    value = env.get("REST_CHANNEL", "").strip().lower()
+    if value and value not in ON + OFF:
+        raise ValueError(f"REST_CHANNEL must be on or off, not {value!r}")
+    dev = development(env)
+    if value in OFF or (not value and not dev):
+        return "off"
+    if env.get("REST_CHANNEL_TOKEN", "").strip():
+        return "token"
+    return "open" if dev else "refused"
+
+
+def _warn(message: str) -> None:
+    print(f"clinicbot.deploy: {message}", file=sys.stderr)
+
+
+def credentials(env: Mapping[str, str], warn: Callable[[str], None] = _warn) -> Dict[str, Any]:
+    """The enabled input channels: REST (see `rest_channel`), and each channel whose variables are set."""
     out: Dict[str, Any] = {}
-    if env.get("REST_CHANNEL", "on").lower() not in ("off", "0", "false", "no"):
-        out["rest"] = None
+    rest = rest_channel(env)
+    if rest == "refused":
+        warn(
+            "REST_CHANNEL=on but REST_CHANNEL_TOKEN is not set outside development: the REST channel stays off "
+            "(set REST_CHANNEL_TOKEN, or CLINICBOT_ENV=development on a developer's machine)"
+        )
+    elif rest != "off":
+        out[REST_MODULE] = None
     for module, needed in CHANNELS.items():
         if all(env.get(v) for v in needed):
             out[module] = {"enabled": True}
@@ -98,7 +130,12 @@ def main(argv: Optional[list] = None) -> int:
     if len(args) != 1 or args[0] not in makers:
         print("usage: python -m clinicbot.deploy endpoints|credentials", file=sys.stderr)
         return 2
-    yaml.safe_dump(makers[args[0]](os.environ), sys.stdout, sort_keys=False)
+    try:
+        made = makers[args[0]](os.environ)
+    except ValueError as exc:
+        _warn(str(exc))
+        return 2
+    yaml.safe_dump(made, sys.stdout, sort_keys=False)
     return 0
 
 

@@ -8,11 +8,18 @@ import os
 from typing import Any, Dict, Mapping, Optional
 
 logger = logging.getLogger(__name__)
+ENV_NAME = "CLINICBOT_ENV"
+DEVELOPMENT_NAMES = ("development", "dev", "test")
 
 
 def env(name: str, environ: Optional[Mapping[str, str]] = None) -> str:
     """A setting from the environment, or an empty string."""
     return (environ if environ is not None else os.environ).get(name, "").strip()
+
+
+def development(environ: Optional[Mapping[str, str]] = None) -> bool:
+    """Whether CLINICBOT_ENV names a development environment (make run and scripts/with-stack set it)."""
+    return env(ENV_NAME, environ).lower() in DEVELOPMENT_NAMES
 
 
 def parse_json(body: bytes) -> Optional[Dict[str, Any]]:

@@ -35,6 +35,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from clinicbot.channels import ids
 from clinicbot.channels.common import env
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,6 @@ TTL_ENV = "WIDGET_SESSION_HOURS"
 SECRET_FILE_NAME = "widget-session.key"
 DEFAULT_TTL_HOURS = 24.0
 MIN_SECRET_CHARS = 32
-SENDER_PREFIX = "web-"
 MAX_MESSAGE_CHARS = 5000  # the bot itself keeps max_message_chars (clinic.yml); this only stops floods
 MAX_PACKET_BYTES = 64 * 1024
 RATE_LIMIT = 30  # messages (and session requests) per connection per RATE_WINDOW seconds
@@ -123,8 +123,8 @@ class SessionTokens:
 
 
 def sender_of(session: str) -> str:
-    """Rasa's sender id (conversation id) of a widget session."""
-    return SENDER_PREFIX + session
+    """Rasa's sender id (conversation id) of a widget session: `web-<session>` (channels/ids.py)."""
+    return ids.widget_id(session)
 
 
 def quick_replies(buttons: Any) -> List[Dict[str, str]]:

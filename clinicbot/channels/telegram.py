@@ -17,6 +17,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from clinicbot.channels import ids
 from clinicbot.channels.common import deliver, env, parse_json
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ async def register_webhook(api: TelegramBotApi, public_base_url: str, secret: st
 
 
 class TelegramOutput(OutputChannel):
-    """Sends text, and buttons as an inline keyboard."""
+    """Sends text, and buttons as an inline keyboard, to the chat of a `telegram:<chat id>` conversation."""
 
     @classmethod
     def name(cls) -> str:
@@ -59,20 +60,26 @@ class TelegramOutput(OutputChannel):
     def __init__(self, api: TelegramBotApi):
         self.api = api
 
+    async def _send(self, recipient_id: str, payload: Dict[str, Any]) -> None:
+        """Sends one message to the conversation's chat; never to a conversation of another channel."""
+        chat_id = ids.recipient(ids.TELEGRAM, recipient_id)
+        await self.api.call("sendMessage", {"chat_id": chat_id, **payload})
+
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         for part in text.strip().split("\n\n"):
-            await deliver("telegram", self.api.call("sendMessage", {"chat_id": recipient_id, "text": part}))
+            await deliver("telegram", self._send(recipient_id, {"text": part}))
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
     ) -> None:
         keyboard = [[{"text": b["title"], "callback_data": str(b["payload"])[:64]}] for b in buttons]
-        payload = {"chat_id": recipient_id, "text": text, "reply_markup": {"inline_keyboard": keyboard}}
-        await deliver("telegram", self.api.call("sendMessage", payload))
+        await deliver(
+            "telegram", self._send(recipient_id, {"text": text, "reply_markup": {"inline_keyboard": keyboard}})
+        )
 
 
 def read_update(update: Dict[str, Any]) -> Optional[tuple]:
-    """(chat id, text) of a message or a button press, or None for anything else."""
+    """(chat id as sent, text) of a message or a button press, or None for anything else."""
     if isinstance(update.get("callback_query"), dict):
         cq = update["callback_query"]
         chat = ((cq.get("message") or {}).get("chat") or {}).get("id")
@@ -126,11 +133,14 @@ class SecureTelegramInput(InputChannel):
             if read is None:
                 return response.json({"status": "ignored"})
             chat_id, text = read
+            conversation = ids.telegram_id(chat_id)  # `telegram:<int>`; anything else is no chat of ours
+            if conversation is None:
+                return response.json({"status": "ignored"})
             if text.strip() == "/start":
                 text = "hi"
             try:
                 await on_new_message(
-                    UserMessage(text, self.get_output_channel(), str(chat_id), input_channel=self.name())
+                    UserMessage(text, self.get_output_channel(), conversation, input_channel=self.name())
                 )
             except Exception as exc:  # the conversation state is Rasa's; Telegram must not retry forever
                 logger.error("telegram: handling an update failed (%s)", type(exc).__name__)

@@ -1,5 +1,8 @@
 """WhatsApp through Twilio: every request's X-Twilio-Signature is checked with twilio's RequestValidator
 against PUBLIC_BASE_URL; replies go out over Twilio's REST API without blocking; buttons become numbered options.
+
+The conversation id is Twilio's own `From` (`whatsapp:+<E.164 digits>`, channels/ids.py); a `From` of
+any other shape is refused, so this channel can address no other channel's conversation.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
+from clinicbot.channels import ids
 from clinicbot.channels.common import deliver, env
 
 logger = logging.getLogger(__name__)
@@ -24,7 +28,7 @@ DEFAULT_API = "https://api.twilio.com"
 
 
 class NumberedOptions:
-    """The options last shown to each sender, so "2" can be read back as the second button."""
+    """The options last shown in each conversation (by conversation id), so "2" can be read back as the second button."""
 
     def __init__(self, max_senders: int = 10000):
         self._by_sender: OrderedDict[str, List[str]] = OrderedDict()
@@ -59,8 +63,8 @@ class TwilioWhatsAppOutput(OutputChannel):
         self.sender = sender
         self.options = options
 
-    async def _send(self, to: str, body: str) -> None:
-        data = {"To": to, "From": self.sender, "Body": body}
+    async def _send(self, recipient_id: str, body: str) -> None:
+        data = {"To": ids.recipient(ids.WHATSAPP, recipient_id), "From": self.sender, "Body": body}
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
             async with session.post(self.url, data=data, auth=self.auth) as resp:
                 if resp.status >= 300:
@@ -118,9 +122,9 @@ class TwilioWhatsAppInput(InputChannel):
             signature = request.headers.get("X-Twilio-Signature", "")
             if not signature or not self.validator.validate(self.public_url, params, signature):
                 return response.json({"error": "forbidden"}, status=403)
-            sender, text = params.get("From"), params.get("Body")
-            if not sender or text is None:
-                return response.json({"error": "From and Body are required"}, status=400)
+            sender, text = ids.whatsapp_id(params.get("From")), params.get("Body")
+            if sender is None or text is None:
+                return response.json({"error": "a From of whatsapp:+<number> and a Body are required"}, status=400)
             text = self.options.resolve(sender, text)
             try:
                 await on_new_message(UserMessage(text, self.output, sender, input_channel=self.name()))

@@ -58,7 +58,7 @@ def free_port() -> int:
 
 @pytest.fixture()
 async def serve():
-    """Serves a channel like Rasa does (under /webhooks/<name>); the bot answers with text and buttons."""
+    """Serves a channel like Rasa does (under /webhooks/<name>); the bot answers with text and buttons, or `reply`."""
     servers = []
 
     async def start(channel: Any, reply: Callable[[UserMessage], Any] | None = None):
@@ -66,6 +66,8 @@ async def serve():
 
         async def on_new_message(msg: UserMessage) -> None:
             received.append(msg)
+            if reply is not None:
+                return await reply(msg)
             await msg.output_channel.send_text_with_buttons(
                 msg.sender_id,
                 f"you said {msg.text}",

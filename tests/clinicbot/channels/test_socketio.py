@@ -221,6 +221,16 @@ async def test_a_message_cannot_target_another_session(widget):
     assert len([1 for n, _ in b.events if n == "bot_uttered"]) == 3
 
 
+async def test_a_message_naming_another_channels_conversation_stays_in_its_own_session(widget):
+    _, received, _, client, history_calls = widget
+    c = await client()
+    session = SessionTokens(SECRET).verify((await c.session({"session_id": "whatsapp:+919811122233"}))["token"])
+    for other in ("whatsapp:+919811122233", "telegram:4242", "4242", "rest:me"):
+        await c.say({"message": "what is my booking", "session_id": other, "sender": other, "room": other})
+        assert received[-1].sender_id == sender_of(session) and received[-1].input_channel == "socketio"
+    assert history_calls == []
+
+
 @pytest.mark.parametrize(
     "payload, code",
     [

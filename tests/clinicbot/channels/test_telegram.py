@@ -5,7 +5,13 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from clinicbot.channels.telegram import SECRET_HEADER, SecureTelegramInput, TelegramBotApi, register_webhook
+from clinicbot.channels.telegram import (
+    SECRET_HEADER,
+    SecureTelegramInput,
+    TelegramBotApi,
+    TelegramOutput,
+    register_webhook,
+)
 
 SECRET = "s3cret-token_value"
 
@@ -39,9 +45,10 @@ async def test_forged_or_missing_secret_is_refused(serve, upstream, headers):
 async def test_genuine_update_is_answered_with_an_inline_keyboard(serve, upstream):
     url, received = await serve(SecureTelegramInput("TOKEN", SECRET, upstream.url))
     assert await post(url, json=update(), headers={SECRET_HEADER: SECRET}) == 200
-    assert received[0].text == "my back hurts" and received[0].sender_id == "4242"
+    assert received[0].text == "my back hurts" and received[0].sender_id == "telegram:4242"
+    assert received[0].input_channel == "telegram"
     path, body = upstream.calls[0]
-    assert path == "/botTOKEN/sendMessage"
+    assert path == "/botTOKEN/sendMessage" and body["chat_id"] == "4242"
     assert body["reply_markup"]["inline_keyboard"][0][0] == {"text": "Yes", "callback_data": "/affirm"}
 
 
@@ -59,6 +66,22 @@ async def test_start_and_button_presses(serve, upstream):
     }
     await post(url, json=press, headers={SECRET_HEADER: SECRET})
     assert [m.text for m in received] == ["hi", "/deny"]
+    assert [m.sender_id for m in received] == ["telegram:4242", "telegram:5"]
+
+
+@pytest.mark.parametrize("chat", ["4242", "telegram:4242", "rest:me", 4242.0, True, [4242], {"id": 1}, 10**19])
+async def test_a_chat_id_that_is_not_an_integer_is_ignored(serve, upstream, chat):
+    url, received = await serve(SecureTelegramInput("TOKEN", SECRET, upstream.url))
+    assert await post(url, json=update(chat=chat), headers={SECRET_HEADER: SECRET}) == 200
+    assert received == [] and upstream.calls == []
+
+
+@pytest.mark.parametrize("recipient", ["4242", "rest:4242", "rest:telegram:4242", "whatsapp:+919811122233", "web-x"])
+async def test_the_output_sends_to_no_other_channels_conversation(upstream, recipient, caplog):
+    output = TelegramOutput(TelegramBotApi("TOKEN", upstream.url))
+    await output.send_text_message(recipient, "your booking")
+    await output.send_text_with_buttons(recipient, "ok?", [{"title": "Yes", "payload": "/affirm"}])
+    assert upstream.calls == [] and "could not be delivered" in caplog.text
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"[1,2]", b"\xff\xfe", b""])

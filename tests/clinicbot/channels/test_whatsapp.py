@@ -6,7 +6,7 @@ import aiohttp
 import pytest
 from twilio.request_validator import RequestValidator
 
-from clinicbot.channels.whatsapp import PATH, TwilioWhatsAppInput
+from clinicbot.channels.whatsapp import PATH, NumberedOptions, TwilioWhatsAppInput, TwilioWhatsAppOutput
 
 TOKEN, BASE = "twilio-auth-token", "https://clinic.example"
 FORM = {
@@ -35,7 +35,8 @@ def channel(upstream):
 async def test_genuine_request_is_answered_with_numbered_options(serve, upstream):
     url, received = await serve(channel(upstream))
     assert await post(url, FORM, {"X-Twilio-Signature": sign(FORM)}) == 204
-    assert received[0].text == "my back hurts"
+    assert received[0].text == "my back hurts" and received[0].sender_id == FORM["From"]
+    assert received[0].input_channel == "whatsapp"
     path, body = upstream.calls[0]
     assert path == "/2010-04-01/Accounts/AC1/Messages.json"
     assert "1. Yes" in body["Body"] and "2. No" in body["Body"] and body["To"] == FORM["From"]
@@ -57,6 +58,36 @@ async def test_forged_or_missing_signature_is_refused(serve, upstream, headers):
     url, received = await serve(channel(upstream))
     assert await post(url, FORM, headers) == 403
     assert received == []
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "rest:me",
+        "rest:whatsapp:+919876543210",
+        "telegram:4242",
+        "4242",
+        "+919876543210",
+        "whatsapp:919876543210",
+        "whatsapp:+0919876543210",
+        "whatsapp:+12345",
+        "whatsapp:+9198765 43210",
+        "web-" + "0" * 32,
+        "",
+    ],
+)
+async def test_a_signed_request_from_anything_but_a_whatsapp_number_gets_400(serve, upstream, sender):
+    url, received = await serve(channel(upstream))
+    form = {**FORM, "From": sender}
+    assert await post(url, form, {"X-Twilio-Signature": sign(form)}) == 400
+    assert received == [] and upstream.calls == []
+
+
+@pytest.mark.parametrize("recipient", ["rest:whatsapp:+919876543210", "telegram:4242", "+919876543210", "4242"])
+async def test_the_output_sends_to_no_other_channels_conversation(upstream, recipient, caplog):
+    output = TwilioWhatsAppOutput("AC1", TOKEN, "whatsapp:+14155238886", NumberedOptions(), upstream.url)
+    await output.send_text_message(recipient, "your booking")
+    assert upstream.calls == [] and "could not be delivered" in caplog.text
 
 
 async def test_signed_request_without_a_body_gets_400(serve, upstream):
