@@ -79,6 +79,7 @@ class Combinations(BaseModel, extra="forbid"):
     source: str
     within: int
     barriers: List[str]
+    barrier_exempt_after: List[str] = []
     suppress: Dict[str, List[str]] = {}
     findings: Dict[str, List[Combination]]
 

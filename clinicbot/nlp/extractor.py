@@ -183,6 +183,7 @@ class Extractor:
         for name, wc in self.classes.items():
             self._class_matcher.add(name, [self.compile(p) for p in patterns(wc)])
         self._barriers = {w.lower() for w in self.combinations.barriers}
+        self._barrier_exempt = {w.lower() for w in self.combinations.barrier_exempt_after}
 
     # -- building -----------------------------------------------------------------------------
     def _add_splits(self, nlp: Any) -> None:
@@ -198,6 +199,8 @@ class Extractor:
         for group in self.targets.lexicon.values():
             words.update(group)
         class_phrases = [p for wc in self.classes.values() for p in patterns(wc)]
+        # ConText's cue words and the ignored phrases too: none may be "corrected" into another word
+        class_phrases += [r.pattern for r in self.context_rules.rules] + list(self.targets.ignore)
         for spec in self.targets.findings.values():
             for pat in spec.patterns + spec.mentions + spec.fixed_status.absent + spec.fixed_status.present + class_phrases:
                 for e in pattern_tokens(pat):
@@ -303,12 +306,18 @@ class Extractor:
         if not mentions:
             return
         sentences = [(s.start, s.end) for s in doc.sents]
-        found = combine(mentions, self.combinations, sentences, lambda i: doc[i].norm_ in self._barriers)
+        found = combine(mentions, self.combinations, sentences, lambda i: self._is_barrier(doc, i))
         if "medspacy_spans" not in doc.spans:
             doc.spans["medspacy_spans"] = []
         group = doc.spans["medspacy_spans"]
         for c in found:
             group.append(Span(doc, c.start, c.end, label=_label(c.finding, KIND_PATTERN, None)))
+
+    def _is_barrier(self, doc: Any, i: int) -> bool:
+        """A word that stops a combination ("not", "but"), unless it follows "or" ("hua ya nahi")."""
+        if doc[i].norm_ not in self._barriers:
+            return False
+        return not (i > 0 and doc[i - 1].norm_ in self._barrier_exempt)
 
     def class_mentions(self, text: str) -> List[Tuple[str, str]]:
         """(class, words) of every class mention in ``text``: for tests and for explaining a reading."""
