@@ -12,7 +12,25 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 
+def _lean_imports() -> None:
+    """Keeps `triage` from importing what it never uses, seconds at start (issue 14: first answer in 3 s).
+
+    spaCy's thinc imports TensorFlow only to offer TensorFlow layers: marked missing, thinc goes
+    without them. medspaCy imports QuickUMLS (and with it NLTK and SciPy) for a UMLS component the
+    extractor never adds: a stand-in module satisfies that import. Only this command's process is
+    affected; the Rasa servers import both as usual.
+    """
+    import types
+
+    sys.modules.setdefault("tensorflow", None)  # type: ignore[arg-type]
+    if "quickumls" not in sys.modules:
+        stand_in = types.ModuleType("quickumls")
+        stand_in.spacy_component = None  # type: ignore[attr-defined]
+        sys.modules["quickumls"] = stand_in
+
+
 def _triage(args: argparse.Namespace, out: TextIO) -> int:
+    _lean_imports()
     from clinicbot.assessment import clean_text, triage_text
     from clinicbot.content import clinic
 

@@ -165,6 +165,7 @@ class Extractor:
             "medspacy_target_matcher",
             config={"result_type": "group", "prune": False, "phrase_matcher_attr": "NORM"},
         )
+        _skip_validation(matcher_pipe, "_TargetMatcher__matcher")
         matcher_pipe.add(self._target_rules())
         ctx: Any = nlp.add_pipe(
             "medspacy_context",
@@ -175,11 +176,13 @@ class Extractor:
                 "prune_on_target_overlap": False,
             },
         )
+        _skip_validation(ctx, "_ConText__matcher")
         ctx.add(self._context_rules())
-        self._ignore = Matcher(nlp.vocab)
+        # Patterns are checked by rules.check_pattern on load; spaCy's own validation only costs time.
+        self._ignore = Matcher(nlp.vocab, validate=False)
         for i, pat in enumerate(self.targets.ignore):
             self._ignore.add(f"ignore{i}", [self.compile(pat)])
-        self._class_matcher = Matcher(nlp.vocab)
+        self._class_matcher = Matcher(nlp.vocab, validate=False)
         for name, wc in self.classes.items():
             self._class_matcher.add(name, [self.compile(p) for p in patterns(wc)])
         self._barriers = {w.lower() for w in self.combinations.barriers}
@@ -198,14 +201,15 @@ class Extractor:
         words: Set[str] = set()
         for group in self.targets.lexicon.values():
             words.update(group)
-        class_phrases = [p for wc in self.classes.values() for p in patterns(wc)]
+        every = [p for wc in self.classes.values() for p in patterns(wc)]
         # ConText's cue words and the ignored phrases too: none may be "corrected" into another word
-        class_phrases += [r.pattern for r in self.context_rules.rules] + list(self.targets.ignore)
+        every += [r.pattern for r in self.context_rules.rules] + list(self.targets.ignore)
         for spec in self.targets.findings.values():
-            for pat in spec.patterns + spec.mentions + spec.fixed_status.absent + spec.fixed_status.present + class_phrases:
-                for e in pattern_tokens(pat):
-                    if not e.startswith(("{", REGEX_PREFIX)):
-                        words.update(w for w in e.rstrip("?").split("|") if w not in (GAP_ONE, GAP_MANY))
+            every += spec.patterns + spec.mentions + spec.fixed_status.absent + spec.fixed_status.present
+        for pat in every:
+            for e in pattern_tokens(pat):
+                if not e.startswith(("{", REGEX_PREFIX)):
+                    words.update(w for w in e.rstrip("?").split("|") if w not in (GAP_ONE, GAP_MANY))
         return words
 
     def compile(self, pattern: str) -> List[Dict[str, Any]]:
@@ -395,6 +399,18 @@ class Extractor:
         if kind == KIND_MENTION and status != ABSENT:
             return None
         return status
+
+
+def _skip_validation(pipe: Any, attr: str) -> None:
+    """Turns off spaCy's schema check of each token pattern inside a medspaCy matcher.
+
+    Our patterns are checked on load (rules.check_pattern) and compiled by `compile`; spaCy's check
+    of every one of them costs a third of a second at each start. Where medspaCy's internals differ,
+    nothing changes.
+    """
+    inner = getattr(getattr(pipe, attr, None), "_MedspacyMatcher__matcher", None)
+    if inner is not None and hasattr(inner, "validate"):
+        inner.validate = False
 
 
 def _label(fid: str, kind: str, fixed: Optional[str]) -> str:
