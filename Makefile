@@ -28,12 +28,16 @@ $(WIDGET): widget/package.json widget/package-lock.json $(wildcard widget/src/*)
 	@command -v npm >/dev/null || { echo "npm (Node.js 18+) is needed to build the website widget" >&2; exit 1; }
 	cd widget && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
 
-# Trains only when config, domain or training data changed (Rasa's fingerprint check).
-train: $(MODEL)
+# Trains only when config, domain or training data changed (Rasa's fingerprint check); the red-flag
+# second opinion (clinicbot/nlp/second_opinion.py) when its paraphrases or code changed.
+SECOND_OPINION := models/second_opinion.json
+train: $(MODEL) $(SECOND_OPINION)
+$(SECOND_OPINION): $(STAMP) clinicbot/nlp/data/paraphrases.yml clinicbot/nlp/second_opinion.py clinicbot/nlp/script.py
+	$(BIN)/python -m clinicbot.nlp.second_opinion train $@
 $(MODEL): $(STAMP) config.yml domain.yml $(wildcard data/*.yml) $(shell find clinicbot/nlp -name '*.py' -o -name '*.yml')
 	$(BIN)/rasa train --fixed-model-name clinicbot --out models --quiet
 
-run: $(STAMP) $(MODEL) $(WIDGET)
+run: $(STAMP) $(MODEL) $(SECOND_OPINION) $(WIDGET)
 	scripts/run-stack
 
 lint: $(STAMP)
@@ -51,13 +55,13 @@ rasa-stories: $(MODEL)
 
 # The end-to-end tests run on their own databases under var/test/, made afresh.
 E2E_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/test/clinicbot.db TRACKER_STORE_URL=sqlite:///$(CURDIR)/var/test/tracker.db
-e2e: $(MODEL) $(WIDGET)
+e2e: $(MODEL) $(SECOND_OPINION) $(WIDGET)
 	rm -rf var/test && mkdir -p var/test
 	$(E2E_ENV) scripts/with-stack $(BIN)/pytest -q tests/e2e
 
 test: setup lint unit rasa-validate train rasa-stories e2e
 
-bench: $(MODEL) $(WIDGET)
+bench: $(MODEL) $(SECOND_OPINION) $(WIDGET)
 	scripts/with-stack $(BIN)/python -m bench
 
 constraints:

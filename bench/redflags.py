@@ -8,14 +8,16 @@ of its id; rules are changed looking at `dev` only, and both halves are reported
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import time
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, List, Sequence
 
 import yaml
 
-from bench.common import ROOT, Figure, SectionResult, Target
-from bench.stats import wilson
-from bench.triage_quality import LEVELS, rank, run_cli
+from bench.common import ROOT, Figure, SectionResult, Target, tool_env
+from bench.stats import percentile, percentile_interval, wilson
+from bench.triage_quality import LEVELS, cli_command, rank, run_cli
 
 CORPUS = ROOT / "tests" / "redflags" / "corpus"
 EMERGENCY_FLAGS = (
@@ -218,14 +220,69 @@ def details(cases: Sequence[Answer]) -> Dict[str, Any]:
     return out
 
 
+def first_answer_seconds(runs: int = 5) -> List[float]:
+    """Wall time from starting `clinicbot triage TEXT` to its answer, ``runs`` times."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.run(
+            cli_command() + ["my lower back hurts after deadlifts"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=tool_env(),
+            timeout=120,
+            check=False,
+        )
+        if proc.returncode != 0 or not proc.stdout.strip():
+            raise RuntimeError(f"clinicbot triage failed: {proc.stderr[-500:]}")
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def second_opinion_ms(texts: Sequence[str]) -> List[float]:
+    """Milliseconds the second opinion adds to each message (in this process, model loaded first)."""
+    from clinicbot.nlp.second_opinion import default_second_opinion
+
+    model = default_second_opinion()
+    out = []
+    for t in texts:
+        start = time.perf_counter()
+        model.suspects(t)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
 def run() -> SectionResult:
-    """Triage the whole corpus through the CLI; figures per half and language group."""
+    """Triage the whole corpus through the CLI; figures per half and language group; start and cost."""
     specs = load_corpus()
     outs = run_cli([str(s["text"]) for s in specs])
     cases = [Answer(s, o) for s, o in zip(specs, outs, strict=True)]
     figs: List[Figure] = []
     for half in ("blind", "dev"):
         figs += half_figures(half, [c for c in cases if c.spec["split"] == half])
+    starts = first_answer_seconds()
+    ms = second_opinion_ms([str(s["text"]) for s in specs])
+    figs += [
+        Figure(
+            "cli_first_answer_s",
+            "clinicbot triage: first answer (median of 5)",
+            percentile(starts, 50),
+            "s",
+            n=len(starts),
+            interval=(min(starts), max(starts)),
+            target=Target("<=", 3.0, "<= 3 s"),
+        ),
+        Figure(
+            "second_opinion_p95_ms",
+            "second opinion per message, p95",
+            percentile(ms, 95),
+            "ms",
+            n=len(ms),
+            interval=percentile_interval(ms, 95),
+            target=Target("<=", 10.0, "<= 10 ms"),
+        ),
+    ]
     notes = [
         f"corpus: {len(cases)} messages, {sum(c.emergency for c in cases)} emergencies, "
         f"{sum(c.spec.get('kind') in TRAPS for c in cases)} traps; "

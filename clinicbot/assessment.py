@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from typing import Any, Dict, Mapping, Optional, Tuple
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from clinicbot.nlp.extractor import Extraction, Extractor, default_extractor
+from clinicbot.nlp.second_opinion import SecondOpinion, default_second_opinion
 from clinicbot.triage.engine import Observation, TriageResult, assess
-from clinicbot.vocabulary import ABSENT, PRESENT
+from clinicbot.vocabulary import ABSENT, PRESENT, vocabulary
 
 # Control characters other than tab and newline are dropped before anything reads a message.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
@@ -55,6 +56,7 @@ class TextTriage:
 
     extraction: Extraction
     result: TriageResult
+    suspected: List[str] = field(default_factory=list)
 
     def to_json(self) -> Dict[str, Any]:
         """The object `clinicbot triage` prints (interfaces.md)."""
@@ -68,10 +70,28 @@ class TextTriage:
             "explanation": self.result.explanation,
             "unanswered_screening": self.result.unanswered_screening,
             "rules_version": self.result.rules_version,
+            "suspected_red_flags": self.suspected,
         }
 
 
-def triage_text(text: str, extractor: Optional[Extractor] = None) -> TextTriage:
-    """Extract findings from one message and triage them."""
+def triage_text(
+    text: str, extractor: Optional[Extractor] = None, second_opinion: Optional[SecondOpinion] = None
+) -> TextTriage:
+    """Extract findings from one message and triage them; the second opinion adds suspicions only."""
     extraction = (extractor or default_extractor()).extract(text)
-    return TextTriage(extraction, assess(observations(extraction), extraction.values))
+    result = assess(observations(extraction), extraction.values)
+    return TextTriage(extraction, result, suspected_flags(text, extraction, result, second_opinion))
+
+
+def suspected_flags(
+    text: str, extraction: Extraction, result: TriageResult, second_opinion: Optional[SecondOpinion] = None
+) -> List[str]:
+    """Emergency red flags the second opinion suspects that the rules did not hear at all.
+
+    Nothing is suspected once the rules found an emergency (the visitor is already sent on), nor a
+    flag the rules read in any status (heard and decided: denied, a worry, a relative's).
+    """
+    if result.level == vocabulary().level_order[0] or not text.strip():
+        return []
+    model = second_opinion or default_second_opinion()
+    return model.suspects(text, heard={f.id for f in extraction.findings})
