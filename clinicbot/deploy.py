@@ -89,15 +89,17 @@ ON, OFF = ("on", "1", "true", "yes"), ("off", "0", "false", "no")
 def rest_channel(env: Mapping[str, str]) -> str:
     """How the REST channel runs: "token", "open" (development, no token), "off", or "refused" (on, no token, not development).
 
-    REST_CHANNEL unset: on in development, off elsewhere; outside development it needs REST_CHANNEL_TOKEN.
+    REST_CHANNEL unset: on in development or when REST_CHANNEL_TOKEN is set (a token asks for the
+    channel), off elsewhere; outside development it needs REST_CHANNEL_TOKEN.
     """
     value = env.get("REST_CHANNEL", "").strip().lower()
     if value and value not in ON + OFF:
         raise ValueError(f"REST_CHANNEL must be on or off, not {value!r}")
     dev = development(env)
-    if value in OFF or (not value and not dev):
+    token = bool(env.get("REST_CHANNEL_TOKEN", "").strip())
+    if value in OFF or (not value and not dev and not token):
         return "off"
-    if env.get("REST_CHANNEL_TOKEN", "").strip():
+    if token:
         return "token"
     return "open" if dev else "refused"
 

@@ -180,7 +180,7 @@ def test_outside_development_the_channel_refuses_to_start_without_a_token(monkey
     "environ, state",
     [
         ({}, "off"),
-        ({"REST_CHANNEL_TOKEN": TOKEN}, "off"),
+        ({"REST_CHANNEL_TOKEN": TOKEN}, "token"),
         ({"REST_CHANNEL": "on"}, "refused"),
         ({"REST_CHANNEL": "on", "CLINICBOT_ENV": "production"}, "refused"),
         ({"REST_CHANNEL": "on", "REST_CHANNEL_TOKEN": TOKEN}, "token"),
