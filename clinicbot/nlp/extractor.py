@@ -34,6 +34,7 @@ from clinicbot.vocabulary import ABSENT, FAMILY, HISTORICAL, HYPOTHETICAL, PRESE
 
 KIND_PATTERN, KIND_MENTION, KIND_FIXED = "pattern", "mention", "fixed"
 OWN_STORY = "own_story"  # the class of the writer's own back story (classes/own_story.yml)
+OTHER_BODY = "other_body"  # "his", "her", "uske": another person's body (classes/other_body.yml)
 STATUS_RANK = {PRESENT: 0, ABSENT: 1, HISTORICAL: 2, HYPOTHETICAL: 3, FAMILY: 4}
 
 
@@ -154,6 +155,8 @@ class Extractor:
 
         if not Doc.has_extension("own_story"):
             Doc.set_extension("own_story", default=False)
+        if not Doc.has_extension("other_body"):
+            Doc.set_extension("other_body", default=set())
         nlp = spacy.blank("en")
         self._add_splits(nlp)
         rule_words = self._rule_words()
@@ -307,6 +310,7 @@ class Extractor:
         names = doc.vocab.strings
         mentions = [Mention(names[m], s, e) for m, s, e in self._class_matcher(doc)]
         doc._.own_story = any(m.cls == OWN_STORY for m in mentions)
+        doc._.other_body = {i for m in mentions if m.cls == OTHER_BODY for i in range(m.start, m.end)}
         if not mentions:
             return
         sentences = [(s.start, s.end) for s in doc.sents]
@@ -360,7 +364,10 @@ class Extractor:
         found: List[ExtractedFinding] = []
         for _, _, span, fid, kind, fixed in candidates:
             idx = set(range(span.start, span.end))
-            status = fixed or self._status(fid, kind, cues.get((span.start, span.end, span.label_), set()), own)
+            categories = set(cues.get((span.start, span.end, span.label_), set()))
+            if any(i in doc._.other_body for i in range(span.start, span.end)):
+                categories.add("OTHER_PERSON")  # "both his feet are numb": another person's body
+            status = fixed or self._status(fid, kind, categories, own)
             if status is None:
                 continue
             if any(idx & tokens and self._blocks(other, fid) for tokens, other in taken):
