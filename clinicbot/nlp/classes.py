@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from pydantic import BaseModel, root_validator, validator
 
@@ -73,6 +73,14 @@ class Combination(BaseModel, extra="forbid"):
     distance: int = 3
 
 
+class PastEpisode(BaseModel, extra="forbid"):
+    """Classes that tell a past episode, and the class of "now" words that end it."""
+
+    before: List[str]
+    after: List[str]
+    now: str
+
+
 class Combinations(BaseModel, extra="forbid"):
     """combinations.yml."""
 
@@ -81,6 +89,7 @@ class Combinations(BaseModel, extra="forbid"):
     barriers: List[str]
     barrier_exempt_after: List[str] = []
     suppress: Dict[str, List[str]] = {}
+    past_episode: Optional[PastEpisode] = None
     findings: Dict[str, List[Combination]]
 
     @root_validator(skip_on_failure=True)
@@ -139,6 +148,8 @@ def load_combinations(path: Path = DATA / "combinations.yml", folder: Path = CLA
     combos = Combinations.parse_obj(load_yaml(path))
     known = set(load_classes(folder))
     named = set(combos.suppress) | {c for cs in combos.suppress.values() for c in cs}
+    if combos.past_episode:
+        named |= set(combos.past_episode.before + combos.past_episode.after) | {combos.past_episode.now}
     if named - known:
         raise ValueError(f"combinations.yml suppress: unknown classes {sorted(named - known)}")
     for fid, rules in combos.findings.items():
@@ -185,6 +196,27 @@ def combine(
                         continue
                     out.append(Combined(fid, start, end))
     return out
+
+
+def in_past_episode(
+    start: int, end: int, mentions: Sequence[Mention], sentences: Iterable[Tuple[int, int]], rule: PastEpisode
+) -> bool:
+    """Whether tokens [start, end) are told in a sentence about a past episode, with no "now" between."""
+    for s_start, s_end in sentences:
+        if not (s_start <= start < s_end):
+            continue
+        here = [m for m in mentions if s_start <= m.start and m.end <= s_end]
+        nows = [m for m in here if m.cls == rule.now]
+        for m in here:
+            if m.cls in rule.before and m.end <= start:
+                lo, hi = m.end, start
+            elif m.cls in rule.after and m.start >= end:
+                lo, hi = end, m.start
+            else:
+                continue
+            if not any(lo <= n.start and n.end <= hi for n in nows):
+                return True
+    return False
 
 
 def suppressed(mentions: Sequence[Mention], suppress: Dict[str, List[str]]) -> List[Mention]:

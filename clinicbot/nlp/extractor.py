@@ -10,7 +10,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
-from clinicbot.nlp.classes import Combinations, Mention, WordClass, combine, load_classes, load_combinations, patterns
+from clinicbot.nlp.classes import (
+    Combinations,
+    Mention,
+    WordClass,
+    combine,
+    in_past_episode,
+    load_classes,
+    load_combinations,
+    patterns,
+)
 from clinicbot.nlp.rules import (
     GAP_BREAKS,
     GAP_MANY,
@@ -155,6 +164,8 @@ class Extractor:
 
         if not Doc.has_extension("own_story"):
             Doc.set_extension("own_story", default=False)
+        if not Doc.has_extension("mentions"):
+            Doc.set_extension("mentions", default=[])
         if not Doc.has_extension("other_body"):
             Doc.set_extension("other_body", default=set())
         nlp = spacy.blank("en")
@@ -310,6 +321,7 @@ class Extractor:
         names = doc.vocab.strings
         mentions = [Mention(names[m], s, e) for m, s, e in self._class_matcher(doc)]
         doc._.own_story = any(m.cls == OWN_STORY for m in mentions)
+        doc._.mentions = mentions
         doc._.other_body = {i for m in mentions if m.cls == OTHER_BODY for i in range(m.start, m.end)}
         if not mentions:
             return
@@ -320,6 +332,14 @@ class Extractor:
         group = doc.spans["medspacy_spans"]
         for c in found:
             group.append(Span(doc, c.start, c.end, label=_label(c.finding, KIND_PATTERN, None)))
+
+    def _past_episode(self, doc: Any, span: Any) -> bool:
+        """A red flag told in a sentence about an episode that is over (combinations.yml past_episode)."""
+        rule = self.combinations.past_episode
+        if rule is None or not doc._.mentions:
+            return False
+        sentences = [(s.start, s.end) for s in doc.sents]
+        return in_past_episode(span.start, span.end, doc._.mentions, sentences, rule)
 
     def _is_barrier(self, doc: Any, i: int) -> bool:
         """A word that stops a combination ("not", "but"), unless it follows "or" ("hua ya nahi")."""
@@ -368,6 +388,13 @@ class Extractor:
             if any(i in doc._.other_body for i in range(span.start, span.end)):
                 categories.add("OTHER_PERSON")  # "both his feet are numb": another person's body
             status = fixed or self._status(fid, kind, categories, own)
+            if (
+                status == PRESENT
+                and fid in self._red_flags
+                and fid not in self._history_present
+                and self._past_episode(doc, span)
+            ):
+                status = HISTORICAL
             if status is None:
                 continue
             if any(idx & tokens and self._blocks(other, fid) for tokens, other in taken):

@@ -78,6 +78,11 @@ def test_every_class_has_a_source_and_meaning_and_every_class_is_used():
     used |= {r.not_near for rules in combos_.findings.values() for r in rules if r.not_near}
     used |= set(combos_.suppress) | {c for cs in combos_.suppress.values() for c in cs}
     used |= {"own_story", "other_body"}  # read by the extractor (another person's symptom vs family history)
+    used |= (
+        set(combos_.past_episode.before + combos_.past_episode.after + [combos_.past_episode.now])
+        if combos_.past_episode
+        else set()
+    )
     assert set(classes) == used
     assert all(wc.source.strip() and wc.meaning.strip() for wc in classes.values())
 
@@ -136,3 +141,31 @@ def test_devanagari_spans_point_at_the_original_words(extractor):
     text = "मेरी कमर में दर्द है और पेशाब नहीं हो रहा"
     f = extractor.extract(text).statuses()["bladder_bowel_dysfunction"]
     assert text[f.start : f.end] == f.span and "पेशाब" in f.span
+
+
+PAST = [
+    # a past episode: a time before it, or its end after it; "now" between keeps it present
+    ("in 2019 both my legs went weak and i needed surgery", "bilateral_leg_weakness", "historical"),
+    ("both my legs went weak for a while, physio sorted it", "bilateral_leg_weakness", "historical"),
+    ("years ago i had sciatica, now both my legs have gone weak", "bilateral_leg_weakness", "present"),
+    ("college ke time peshab ruk gaya tha, theek ho gaya", "bladder_bowel_dysfunction", "historical"),
+    ("aaj subah se ek baar bhi peshab nahi hua", "bladder_bowel_dysfunction", "present"),
+]
+
+
+@pytest.mark.parametrize("text,flag,status", PAST)
+def test_past_episodes(extractor, text, flag, status):
+    got = {fid: f.status for fid, f in extractor.extract(text).statuses().items()}
+    assert got.get(flag) == status, (text, got)
+
+
+def test_past_episode_needs_its_marker_on_the_right_side():
+    from clinicbot.nlp.classes import PastEpisode, in_past_episode
+
+    rule = PastEpisode(before=["past"], after=["over"], now="now")
+    sent = [(0, 20)]
+    assert in_past_episode(5, 7, [Mention("past", 0, 2)], sent, rule)
+    assert not in_past_episode(5, 7, [Mention("past", 9, 10)], sent, rule)  # a past time after it: another clause
+    assert in_past_episode(5, 7, [Mention("over", 9, 10)], sent, rule)
+    assert not in_past_episode(5, 7, [Mention("past", 0, 2), Mention("now", 3, 4)], sent, rule)
+    assert not in_past_episode(5, 7, [Mention("past", 0, 2)], [(0, 3), (3, 20)], rule)  # another sentence
