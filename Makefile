@@ -9,9 +9,20 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export LOG_LEVEL := WARNING
 
-.PHONY: setup run test bench lint unit rasa-validate rasa-stories e2e train clean constraints widget
+.PHONY: help setup run test bench lint unit rasa-validate rasa-stories e2e train clean constraints widget
 
 setup: $(STAMP) $(WIDGET)
+
+help:
+	@echo "make run      set up, train if needed, start the stack on 127.0.0.1 (Ctrl-C stops it)"
+	@echo "make test     the whole suite, as CI runs it (.ci/run)"
+	@echo "make setup    only the virtualenv and the widget's bundle"
+	@echo "make train    the Rasa model and the red-flag second opinion, when their inputs changed"
+	@echo "make lint     ruff, mypy and the import contracts (lint-imports)"
+	@echo "make unit     the unit tests (no stack)"
+	@echo "make e2e      the end-to-end tests against a stack of their own"
+	@echo "make bench    the measurements: a table and var/bench.json (python -m bench SECTION for one)"
+	@echo "make clean    remove the virtualenv, models, results and the widget's build"
 
 $(STAMP): pyproject.toml constraints.txt
 	@PY=$$(scripts/find-python310) || exit 1; \
@@ -34,7 +45,7 @@ SECOND_OPINION := models/second_opinion.json
 train: $(MODEL) $(SECOND_OPINION)
 $(SECOND_OPINION): $(STAMP) clinicbot/nlp/data/paraphrases.yml clinicbot/nlp/second_opinion.py clinicbot/nlp/script.py
 	$(BIN)/python -m clinicbot.nlp.second_opinion train $@
-$(MODEL): $(STAMP) config.yml domain.yml $(wildcard data/*.yml) $(shell find clinicbot/nlp -name '*.py' -o -name '*.yml')
+$(MODEL): $(STAMP) config.yml domain.yml $(wildcard data/*.yml) $(shell find clinicbot/nlp -name '*.py' -o -name '*.yml') clinicbot/vocabulary.py clinicbot/data/vocabulary.yml
 	$(BIN)/rasa train --fixed-model-name clinicbot --out models --quiet
 
 run: $(STAMP) $(MODEL) $(SECOND_OPINION) $(WIDGET)
@@ -43,6 +54,7 @@ run: $(STAMP) $(MODEL) $(SECOND_OPINION) $(WIDGET)
 lint: $(STAMP)
 	$(BIN)/ruff check clinicbot actions tests bench
 	$(BIN)/mypy clinicbot actions
+	$(BIN)/lint-imports
 
 unit: $(STAMP)
 	$(BIN)/pytest -q tests --ignore=tests/e2e

@@ -116,7 +116,7 @@ def _whatsapp(env: Mapping[str, str], c: Checkup) -> None:
 
 
 def _widget(env: Mapping[str, str], c: Checkup) -> None:
-    from clinicbot.channels.socketio import parse_origins  # socket.io's channel; imported only for its parser
+    from clinicbot.channels.common import parse_origins
 
     where = "/socket.io, /webhooks/socketio/"
     value = _get(env, "WIDGET_ALLOWED_ORIGINS")

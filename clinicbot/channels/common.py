@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import Any, Dict, Mapping, Optional
+import re
+from typing import Any, Dict, List, Mapping, Optional
 
 logger = logging.getLogger(__name__)
 ENV_NAME = "CLINICBOT_ENV"
@@ -39,3 +40,20 @@ async def deliver(channel: str, coro: Any) -> bool:
     except Exception as exc:
         logger.error("%s: a reply could not be delivered (%s)", channel, type(exc).__name__)
         return False
+
+
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+ORIGINS_ENV = "WIDGET_ALLOWED_ORIGINS"
+
+
+def parse_origins(value: str) -> List[str]:
+    """The allowed origins from a comma-separated list (`scheme://host[:port]`, no path, no wildcard)."""
+    origins = []
+    for item in value.split(","):
+        origin = item.strip().rstrip("/")
+        if not origin:
+            continue
+        if not _ORIGIN.fullmatch(origin):
+            raise ValueError(f"{ORIGINS_ENV}: {origin!r} is not an origin like https://clinic.example")
+        origins.append(origin)
+    return origins

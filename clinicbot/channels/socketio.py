@@ -36,11 +36,10 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from clinicbot.channels import ids
-from clinicbot.channels.common import env
+from clinicbot.channels.common import ORIGINS_ENV, env, parse_origins
 
 logger = logging.getLogger(__name__)
 
-ORIGINS_ENV = "WIDGET_ALLOWED_ORIGINS"
 SECRET_ENV = "WIDGET_SESSION_SECRET"
 TTL_ENV = "WIDGET_SESSION_HOURS"
 SECRET_FILE_NAME = "widget-session.key"
@@ -55,22 +54,10 @@ HISTORY_TIMEOUT = 5.0
 USER_EVT, BOT_EVT = "user_uttered", "bot_uttered"
 
 _TOKEN = re.compile(r"v1\.([0-9a-f]{32})\.([0-9]{1,12})\.([A-Za-z0-9_-]{43})")
-_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 HistoryLoader = Callable[[str], Awaitable[List[Dict[str, Any]]]]
 
 
-def parse_origins(value: str) -> List[str]:
-    """The allowed origins from a comma-separated list (`scheme://host[:port]`, no path, no wildcard)."""
-    origins = []
-    for item in value.split(","):
-        origin = item.strip().rstrip("/")
-        if not origin:
-            continue
-        if not _ORIGIN.fullmatch(origin):
-            raise ValueError(f"{ORIGINS_ENV}: {origin!r} is not an origin like https://clinic.example")
-        origins.append(origin)
-    return origins
 
 
 def session_secret(environ: Optional[Dict[str, str]] = None, key_file: Optional[Path] = None) -> bytes:
