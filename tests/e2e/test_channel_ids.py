@@ -27,6 +27,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from tests.e2e.own_stack import OwnStack
+from tests.e2e.scripts import to_outcome
 
 ROOT = Path(__file__).resolve().parents[2]
 URL = os.environ.get("RASA_REST_URL", f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}/webhooks/rest/webhook")
@@ -45,22 +46,7 @@ def say(sender: str, message: str, url: str = URL, **headers: str) -> str:
 
 def book_to_summary(sender: str) -> str:
     """A booking over REST stopped at its summary; the summary."""
-    reply = say(sender, "my lower back is sore on both sides after heavy squats yesterday")
-    answers = {
-        "between your legs": "no",
-        "bladder": "no",
-        "both of your legs": "no",
-        "fever": "no",
-        "travel into": "no",
-        "How old": "34",
-        "back pain from the gym before": "yes",
-        "Where is the pain": "both sides",
-        "What makes it worse": "bending forward",
-    }
-    for _ in range(12):
-        if "not a diagnosis" in reply:
-            break
-        reply = say(sender, next(v for k, v in answers.items() if k in reply))
+    reply = to_outcome(say, sender)
     assert "book" in reply
     assert "name" in say(sender, "yes please")
     assert "mobile" in say(sender, NAME)
