@@ -18,6 +18,13 @@ SIGNATURE_PREFIX = "sha256="
 EVENT = "clinicbot.escalation"
 
 
+def _level_meaning(level: str) -> str:
+    """What a level tells the visitor, from the vocabulary ("Needs a clinical assessment within 24-48 hours")."""
+    from clinicbot.vocabulary import vocabulary
+
+    return vocabulary().levels.get(level, level)
+
+
 def _flag_label(fid: str) -> str:
     """A red flag's plain words from the vocabulary (the id itself if it is unknown)."""
     from clinicbot.vocabulary import vocabulary
@@ -65,11 +72,7 @@ def email_text(alert: DueAlert, config: AlertConfig) -> str:
     """The e-mail body: plain text."""
     flags: List[str] = [f"  - {_flag_label(f)} ({f})" for f in alert.red_flags] or ["  - (none recorded)"]
     when = alert.escalated_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-    action = (
-        "The assistant told the visitor to go to an emergency department now."
-        if alert.level == "emergency"
-        else "The assistant told the visitor to be seen within a day."
-    )
+    action = f"The assistant told the visitor: {_level_meaning(alert.level)}."
     return "\n".join(
         [
             f"Red-flag escalation #{alert.escalation_id}: {alert.level}",

@@ -13,7 +13,8 @@ BASE = f"http://127.0.0.1:{os.environ.get('STAFF_PORT', '8000')}"
 def test_login_page_is_served_with_a_csrf_token():
     r = requests.get(f"{BASE}/login", timeout=10)
     assert r.status_code == 200 and 'name="csrf_token"' in r.text
-    assert "HttpOnly" in r.headers.get("Set-Cookie", "HttpOnly")
+    cookie = r.headers.get("Set-Cookie", "")
+    assert cookie.startswith("clinicbot_staff=") and "HttpOnly" in cookie
 
 
 @pytest.mark.parametrize("path", ["/bookings", "/bookings.csv", "/escalations", "/bookings/1", "/escalations/1", "/audit"])

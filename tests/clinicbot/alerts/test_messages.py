@@ -87,3 +87,18 @@ def test_signature_is_hmac_sha256_of_the_body():
     assert not verify(body, "other", sig)
     assert not verify(body, "k", "")
     assert SIGNATURE_HEADER == "X-Clinicbot-Signature"
+
+
+
+def test_the_email_says_what_the_visitor_was_told_in_the_levels_own_words(db):
+    from dataclasses import replace
+
+    from clinicbot.alerts.messages import email_text
+    from clinicbot.vocabulary import vocabulary
+
+    escalate(db)
+    config = load(ENV)
+    alert = due(db, ["email"])[0]
+    for level in ("emergency", "urgent"):
+        assert vocabulary().levels[level] in email_text(replace(alert, level=level), config)
+    assert "within a day" not in email_text(replace(alert, level="urgent"), config)

@@ -235,3 +235,9 @@ def test_pagination(signed_in, engine, ids):
     html = signed_in.get("/bookings?page=2").get_data(as_text=True)
     assert "page 2 of 3" in html and 'rel="next"' in html and 'rel="prev"' in html
     assert html.count('href="/bookings/') == 50
+
+
+def test_the_login_page_sets_an_httponly_session_cookie(client):
+    """The CSRF token lives in the session: the login page's own cookie is HttpOnly (as the e2e test checks)."""
+    cookies = [c for c in client.get("/login").headers.getlist("Set-Cookie") if c.startswith("clinicbot_staff=")]
+    assert cookies and all("HttpOnly" in c for c in cookies)
