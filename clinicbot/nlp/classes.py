@@ -31,13 +31,22 @@ _GROUP = re.compile(r"\(([^()]*)\)")
 
 
 def expand(phrase: str) -> List[str]:
-    """A phrase with ``(a b|c)`` groups of several words as the plain patterns it stands for."""
+    """A phrase with ``(a b|c)`` groups of several words as the plain patterns it stands for.
+
+    A regular expression element (``re:...``) is kept whole, its own parentheses included.
+    """
+    regexes = [e for e in phrase.split() if e.startswith("re:")]
+    protected = " ".join(f"\x00{regexes.index(e)}" if e.startswith("re:") else e for e in phrase.split())
+    return [" ".join(regexes[int(e[1:])] if e.startswith("\x00") else e for e in p.split()) for p in _expand(protected)]
+
+
+def _expand(phrase: str) -> List[str]:
     m = _GROUP.search(phrase)
     if m is None:
         return [" ".join(phrase.split())]
     out: List[str] = []
     for option in m.group(1).split("|"):
-        out += expand(phrase[: m.start()] + " " + option + " " + phrase[m.end() :])
+        out += _expand(phrase[: m.start()] + " " + option + " " + phrase[m.end() :])
     return out
 
 

@@ -169,3 +169,10 @@ def test_past_episode_needs_its_marker_on_the_right_side():
     assert in_past_episode(5, 7, [Mention("over", 9, 10)], sent, rule)
     assert not in_past_episode(5, 7, [Mention("past", 0, 2), Mention("now", 3, 4)], sent, rule)
     assert not in_past_episode(5, 7, [Mention("past", 0, 2)], [(0, 3), (3, 20)], rule)  # another sentence
+
+
+def test_regular_expressions_keep_their_parentheses():
+    assert expand("re:^(?:19|20)[0-9][0-9]$ (in|mein)") == [
+        "re:^(?:19|20)[0-9][0-9]$ in",
+        "re:^(?:19|20)[0-9][0-9]$ mein",
+    ]
