@@ -133,9 +133,10 @@ def load_examples(path: Path = DATA) -> List[Dict[str, str]]:
 
 
 def data_fingerprint(path: Path = DATA) -> str:
-    """A digest of the training data and of this module (a change retrains)."""
+    """A digest of the training data, this module and the script reader (a change retrains)."""
     digest = hashlib.sha256(path.read_bytes())
     digest.update(Path(__file__).read_bytes())
+    digest.update((Path(__file__).parent / "script.py").read_bytes())
     return digest.hexdigest()[:16]
 
 
