@@ -17,12 +17,14 @@ def _lean_imports() -> None:
 
     spaCy's thinc imports TensorFlow only to offer TensorFlow layers: marked missing, thinc goes
     without them. medspaCy imports QuickUMLS (and with it NLTK and SciPy) for a UMLS component the
-    extractor never adds: a stand-in module satisfies that import. Only this command's process is
-    affected; the Rasa servers import both as usual.
+    extractor never adds: a stand-in module satisfies that import. spaCy's command line (typer)
+    dresses its help in rich when rich is installed (import-linter brings it): marked missing, typer
+    goes plain. Only this command's process is affected; the Rasa servers import all of them as usual.
     """
     import types
 
     sys.modules.setdefault("tensorflow", None)  # type: ignore[arg-type]
+    sys.modules.setdefault("rich", None)  # type: ignore[arg-type]
     if "quickumls" not in sys.modules:
         stand_in = types.ModuleType("quickumls")
         stand_in.spacy_component = None  # type: ignore[attr-defined]
