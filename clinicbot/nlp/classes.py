@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Literal, Sequence, Tuple
 
 from pydantic import BaseModel, root_validator, validator
 
@@ -82,12 +82,23 @@ class Combination(BaseModel, extra="forbid"):
     distance: int = 3
 
 
-class PastEpisode(BaseModel, extra="forbid"):
-    """Classes that tell a past episode, and the class of "now" words that end it."""
+class SentenceRule(BaseModel, extra="forbid"):
+    """A red flag told in a sentence that also holds one of these mentions takes ``status``.
 
-    before: List[str]
-    after: List[str]
-    now: str
+    ``before``: the mention stands before the flag; ``after``: after it; ``near_after``: after it,
+    within ``near`` tokens. A mention of the ``stop`` class between them ("now") keeps the flag present.
+    """
+
+    status: Literal["historical", "hypothetical"]
+    before: List[str] = []
+    after: List[str] = []
+    near_after: List[str] = []
+    near: int = 4
+    stop: str = ""
+
+    def classes(self) -> set:
+        """Every class the rule names."""
+        return set(self.before + self.after + self.near_after) | ({self.stop} if self.stop else set())
 
 
 class Combinations(BaseModel, extra="forbid"):
@@ -98,7 +109,7 @@ class Combinations(BaseModel, extra="forbid"):
     barriers: List[str]
     barrier_exempt_after: List[str] = []
     suppress: Dict[str, List[str]] = {}
-    past_episode: Optional[PastEpisode] = None
+    sentence_rules: List[SentenceRule] = []
     findings: Dict[str, List[Combination]]
 
     @root_validator(skip_on_failure=True)
@@ -157,10 +168,10 @@ def load_combinations(path: Path = DATA / "combinations.yml", folder: Path = CLA
     combos = Combinations.parse_obj(load_yaml(path))
     known = set(load_classes(folder))
     named = set(combos.suppress) | {c for cs in combos.suppress.values() for c in cs}
-    if combos.past_episode:
-        named |= set(combos.past_episode.before + combos.past_episode.after) | {combos.past_episode.now}
+    for sentence_rule in combos.sentence_rules:
+        named |= sentence_rule.classes()
     if named - known:
-        raise ValueError(f"combinations.yml suppress: unknown classes {sorted(named - known)}")
+        raise ValueError(f"combinations.yml suppress / sentence_rules: unknown classes {sorted(named - known)}")
     for fid, rules in combos.findings.items():
         for rule in rules:
             unknown = (set(rule.all) | ({rule.not_near} if rule.not_near else set())) - known
@@ -207,23 +218,23 @@ def combine(
     return out
 
 
-def in_past_episode(
-    start: int, end: int, mentions: Sequence[Mention], sentences: Iterable[Tuple[int, int]], rule: PastEpisode
+def sentence_rule_applies(
+    start: int, end: int, mentions: Sequence[Mention], sentences: Iterable[Tuple[int, int]], rule: SentenceRule
 ) -> bool:
-    """Whether tokens [start, end) are told in a sentence about a past episode, with no "now" between."""
+    """Whether tokens [start, end) are told in a sentence the rule speaks of, with no stop word between."""
     for s_start, s_end in sentences:
         if not (s_start <= start < s_end):
             continue
         here = [m for m in mentions if s_start <= m.start and m.end <= s_end]
-        nows = [m for m in here if m.cls == rule.now]
+        stops = [m for m in here if m.cls == rule.stop]
         for m in here:
             if m.cls in rule.before and m.end <= start:
                 lo, hi = m.end, start
-            elif m.cls in rule.after and m.start >= end:
+            elif (m.cls in rule.after or (m.cls in rule.near_after and m.start - end <= rule.near)) and m.start >= end:
                 lo, hi = end, m.start
             else:
                 continue
-            if not any(lo <= n.start and n.end <= hi for n in nows):
+            if not any(lo <= n.start and n.end <= hi for n in stops):
                 return True
     return False
 

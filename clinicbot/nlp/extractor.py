@@ -15,10 +15,10 @@ from clinicbot.nlp.classes import (
     Mention,
     WordClass,
     combine,
-    in_past_episode,
     load_classes,
     load_combinations,
     patterns,
+    sentence_rule_applies,
 )
 from clinicbot.nlp.rules import (
     GAP_BREAKS,
@@ -333,13 +333,15 @@ class Extractor:
         for c in found:
             group.append(Span(doc, c.start, c.end, label=_label(c.finding, KIND_PATTERN, None)))
 
-    def _past_episode(self, doc: Any, span: Any) -> bool:
-        """A red flag told in a sentence about an episode that is over (combinations.yml past_episode)."""
-        rule = self.combinations.past_episode
-        if rule is None or not doc._.mentions:
-            return False
+    def _sentence_status(self, doc: Any, span: Any) -> Optional[str]:
+        """The status a sentence rule gives a red flag (combinations.yml sentence_rules), or None."""
+        if not doc._.mentions:
+            return None
         sentences = [(s.start, s.end) for s in doc.sents]
-        return in_past_episode(span.start, span.end, doc._.mentions, sentences, rule)
+        for rule in self.combinations.sentence_rules:
+            if sentence_rule_applies(span.start, span.end, doc._.mentions, sentences, rule):
+                return rule.status
+        return None
 
     def _is_barrier(self, doc: Any, i: int) -> bool:
         """A word that stops a combination ("not", "but"), unless it follows "or" ("hua ya nahi")."""
@@ -388,13 +390,8 @@ class Extractor:
             if any(i in doc._.other_body for i in range(span.start, span.end)):
                 categories.add("OTHER_PERSON")  # "both his feet are numb": another person's body
             status = fixed or self._status(fid, kind, categories, own)
-            if (
-                status == PRESENT
-                and fid in self._red_flags
-                and fid not in self._history_present
-                and self._past_episode(doc, span)
-            ):
-                status = HISTORICAL
+            if status == PRESENT and fid in self._red_flags and fid not in self._history_present:
+                status = self._sentence_status(doc, span) or status
             if status is None:
                 continue
             if any(idx & tokens and self._blocks(other, fid) for tokens, other in taken):

@@ -78,11 +78,8 @@ def test_every_class_has_a_source_and_meaning_and_every_class_is_used():
     used |= {r.not_near for rules in combos_.findings.values() for r in rules if r.not_near}
     used |= set(combos_.suppress) | {c for cs in combos_.suppress.values() for c in cs}
     used |= {"own_story", "other_body"}  # read by the extractor (another person's symptom vs family history)
-    used |= (
-        set(combos_.past_episode.before + combos_.past_episode.after + [combos_.past_episode.now])
-        if combos_.past_episode
-        else set()
-    )
+    for rule in combos_.sentence_rules:
+        used |= rule.classes()
     assert set(classes) == used
     assert all(wc.source.strip() and wc.meaning.strip() for wc in classes.values())
 
@@ -160,15 +157,17 @@ def test_past_episodes(extractor, text, flag, status):
 
 
 def test_past_episode_needs_its_marker_on_the_right_side():
-    from clinicbot.nlp.classes import PastEpisode, in_past_episode
+    from clinicbot.nlp.classes import SentenceRule
+    from clinicbot.nlp.classes import sentence_rule_applies as applies
 
-    rule = PastEpisode(before=["past"], after=["over"], now="now")
+    rule = SentenceRule(status="historical", before=["past"], after=["over"], near_after=["past"], stop="now")
     sent = [(0, 20)]
-    assert in_past_episode(5, 7, [Mention("past", 0, 2)], sent, rule)
-    assert not in_past_episode(5, 7, [Mention("past", 9, 10)], sent, rule)  # a past time after it: another clause
-    assert in_past_episode(5, 7, [Mention("over", 9, 10)], sent, rule)
-    assert not in_past_episode(5, 7, [Mention("past", 0, 2), Mention("now", 3, 4)], sent, rule)
-    assert not in_past_episode(5, 7, [Mention("past", 0, 2)], [(0, 3), (3, 20)], rule)  # another sentence
+    assert applies(5, 7, [Mention("past", 0, 2)], sent, rule)
+    assert applies(5, 7, [Mention("past", 9, 10)], sent, rule)  # just after it ("both legs last spring")
+    assert not applies(5, 7, [Mention("past", 14, 15)], sent, rule)  # far after it: another clause
+    assert applies(5, 7, [Mention("over", 14, 15)], sent, rule)
+    assert not applies(5, 7, [Mention("past", 0, 2), Mention("now", 3, 4)], sent, rule)
+    assert not applies(5, 7, [Mention("past", 0, 2)], [(0, 3), (3, 20)], rule)  # another sentence
 
 
 def test_regular_expressions_keep_their_parentheses():
@@ -176,3 +175,22 @@ def test_regular_expressions_keep_their_parentheses():
         "re:^(?:19|20)[0-9][0-9]$ in",
         "re:^(?:19|20)[0-9][0-9]$ mein",
     ]
+
+
+WARNINGS = [
+    # a list of warning signs repeated, brought by a card or ended by "go to A&E": hypothetical
+    (
+        "the card lists the signs: trouble peeing, a numb saddle, both legs going weak",
+        "bladder_bowel_dysfunction",
+        "hypothetical",
+    ),
+    ("numbness when wiping is an emergency, the leaflet says", "saddle_numbness", "hypothetical"),
+    ("since this morning i cant pee at all, go to a&e?", "bladder_bowel_dysfunction", "present"),
+    ("my symptoms: cant pee since morning, numb bum", "bladder_bowel_dysfunction", "present"),
+]
+
+
+@pytest.mark.parametrize("text,flag,status", WARNINGS)
+def test_warning_lists(extractor, text, flag, status):
+    got = {fid: f.status for fid, f in extractor.extract(text).statuses().items()}
+    assert got.get(flag) == status, (text, got)
