@@ -128,12 +128,6 @@ WORDINGS = [
 ]
 
 
-@pytest.mark.parametrize("text,flag,status", WORDINGS)
-def test_wordings(extractor, text, flag, status):
-    got = {fid: f.status for fid, f in extractor.extract(text).statuses().items()}
-    assert got.get(flag) == status, (text, got)
-
-
 def test_devanagari_spans_point_at_the_original_words(extractor):
     text = "मेरी कमर में दर्द है और पेशाब नहीं हो रहा"
     f = extractor.extract(text).statuses()["bladder_bowel_dysfunction"]
@@ -148,12 +142,6 @@ PAST = [
     ("college ke time peshab ruk gaya tha, theek ho gaya", "bladder_bowel_dysfunction", "historical"),
     ("aaj subah se ek baar bhi peshab nahi hua", "bladder_bowel_dysfunction", "present"),
 ]
-
-
-@pytest.mark.parametrize("text,flag,status", PAST)
-def test_past_episodes(extractor, text, flag, status):
-    got = {fid: f.status for fid, f in extractor.extract(text).statuses().items()}
-    assert got.get(flag) == status, (text, got)
 
 
 def test_past_episode_needs_its_marker_on_the_right_side():
@@ -190,7 +178,8 @@ WARNINGS = [
 ]
 
 
-@pytest.mark.parametrize("text,flag,status", WARNINGS)
-def test_warning_lists(extractor, text, flag, status):
+@pytest.mark.parametrize("text,flag,status", WORDINGS + PAST + WARNINGS)
+def test_wordings(extractor, text, flag, status):
+    """Each table's sentence reads as the flag with that status (None: not read at all)."""
     got = {fid: f.status for fid, f in extractor.extract(text).statuses().items()}
     assert got.get(flag) == status, (text, got)
