@@ -18,11 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 ORDER = ["emergency", "urgent", "soon", "self_care"]
 
 
+FILES = sorted((ROOT / "tests" / "vignettes").glob("*.yml"))
+
+
 def load_suite() -> list:
     """Every vignette file under tests/vignettes (our own wording; holdout.yml was written apart from the rules)."""
     out: list = []
-    for path in sorted((ROOT / "tests" / "vignettes").glob("*.yml")):
-        out += yaml.safe_load(path.read_text())
+    for path in FILES:
+        out += [{**v, "file": path.name} for v in yaml.safe_load(path.read_text())]
     return out
 
 
@@ -66,12 +69,52 @@ def test_negated_hypothetical_family_never_emergency(results):
     assert not wrong
 
 
-def test_levels(results):
-    n = len(results)
-    exact = sum(r["level"] == v["level"] for v, r in results) / n
-    under = sum(ORDER.index(r["level"]) > ORDER.index(v["level"]) for v, r in results) / n
+@pytest.mark.parametrize("name", [p.name for p in FILES])
+def test_levels_in_each_file(results, name):
+    """Each file holds its own bar: a good file cannot carry a weaker one."""
+    mine = [(v, r) for v, r in results if v["file"] == name]
+    n = len(mine)
+    exact = sum(r["level"] == v["level"] for v, r in mine) / n
+    under = sum(ORDER.index(r["level"]) > ORDER.index(v["level"]) for v, r in mine) / n
     assert exact >= 0.90, exact
     assert under <= 0.02, under
+
+
+def _denied(fid: str, statuses: dict) -> bool:
+    """``fid`` read as denied: itself, or for a derived flag one of the findings whose denial answers it."""
+    from clinicbot.triage.rules import load_rules
+
+    derived = load_rules().derived_any.get(fid)
+    by = [fid, *(derived.answered_absent_by if derived else [])]
+    return any(statuses.get(f) == "absent" for f in by)
+
+
+def test_absent_annotations_are_never_present(results):
+    """A finding a vignette marks `absent:` is never read as the visitor's own symptom now."""
+    wrong = [
+        (v["id"], f["id"])
+        for v, r in results
+        for f in r["findings"]
+        if f["id"] in v.get("absent", []) and f["status"] == "present"
+    ]
+    assert not wrong
+
+
+# Each file's share of `absent:` annotations read as denied, measured at commit time (2026-12-02) and held:
+# the bar may rise, never fall. A miss here means the bot asks a question the visitor already answered.
+ABSENT_BARS = {"blind.yml": 0.83, "holdout.yml": 0.90, "vignettes.yml": 0.90}  # measured 51/61, 76/84, 100/110
+
+
+@pytest.mark.parametrize("name", sorted(ABSENT_BARS))
+def test_absent_annotations_are_read_as_denied(results, name):
+    pairs = [
+        (fid, {f["id"]: f["status"] for f in r["findings"]})
+        for v, r in results
+        if v["file"] == name
+        for fid in v.get("absent", [])
+    ]
+    share = sum(_denied(fid, statuses) for fid, statuses in pairs) / len(pairs)
+    assert share >= ABSENT_BARS[name], share
 
 
 def test_red_flags_reported(results):

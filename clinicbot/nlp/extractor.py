@@ -44,6 +44,7 @@ from clinicbot.vocabulary import ABSENT, FAMILY, HISTORICAL, HYPOTHETICAL, PRESE
 KIND_PATTERN, KIND_MENTION, KIND_FIXED = "pattern", "mention", "fixed"
 OWN_STORY = "own_story"  # the class of the writer's own back story (classes/own_story.yml)
 OTHER_BODY = "other_body"  # "his", "her", "uske": another person's body (classes/other_body.yml)
+DENIED_BACK = "denied_back"  # "I don't have any" right after the writer's own question (classes/denied_back.yml)
 STATUS_RANK = {PRESENT: 0, ABSENT: 1, HISTORICAL: 2, HYPOTHETICAL: 3, FAMILY: 4}
 
 
@@ -343,6 +344,17 @@ class Extractor:
                 return rule.status
         return None
 
+    def _denied_after_asking(self, doc: Any, span: Any) -> bool:
+        """The finding is asked about in a question that the next sentence answers with a denial."""
+        sentences = list(doc.sents)
+        for i, sent in enumerate(sentences[:-1]):
+            if sent.start <= span.start < sent.end:
+                if not sent.text.rstrip().endswith("?"):
+                    return False
+                nxt = sentences[i + 1]
+                return any(m.cls == DENIED_BACK and nxt.start <= m.start <= nxt.start + 1 for m in doc._.mentions)
+        return False
+
     def _is_barrier(self, doc: Any, i: int) -> bool:
         """A word that stops a combination ("not", "but"), unless it follows "or" ("hua ya nahi")."""
         if doc[i].norm_ not in self._barriers:
@@ -392,10 +404,14 @@ class Extractor:
             status = fixed or self._status(fid, kind, categories, own)
             if status == PRESENT and fid in self._red_flags and fid not in self._history_present:
                 status = self._sentence_status(doc, span) or status
+            if status == PRESENT and self._denied_after_asking(doc, span):
+                status = ABSENT  # "can a strain cause numbness in the groin? I don't have any"
             if status is None:
                 continue
-            if any(idx & tokens and self._blocks(other, fid) for tokens, other in taken):
-                continue
+            if any(idx & tokens and (kind == KIND_MENTION or self._blocks(other, fid)) for tokens, other in taken):
+                continue  # a bare mention ("legs") never takes words another finding was read from
+            if any(idx < tokens and self._covers(other, fid) for tokens, other in taken):
+                continue  # "between my thighs has gone numb" is the saddle, not also numb thighs
             taken.append((idx, fid))
             found.append(ExtractedFinding(fid, status, span.text, span.start_char, span.end_char))
         found.sort(key=lambda f: f.start)
@@ -414,6 +430,13 @@ class Extractor:
         if taken in red:
             return candidate not in red and candidate not in self.targets.findings[taken].shares_words_with
         return candidate in self.targets.findings[taken].overrides
+
+    def _covers(self, taken: str, candidate: str) -> bool:
+        """A red flag read from longer words takes a red flag read inside them, unless that one is more urgent."""
+        if taken not in self._red_flags or candidate not in self._red_flags:
+            return False
+        order, findings = self.vocab.level_order, self.vocab.findings
+        return order.index(findings[taken].level) <= order.index(findings[candidate].level)
 
     def _status(self, fid: str, kind: str, categories: Set[str], own_story: bool = False) -> Optional[str]:
         """The assertion status ConText's cues give; another person's finding is family history only

@@ -46,6 +46,7 @@ from clinicbot.nlp.features import FindingFeatures, data_fingerprint
 from clinicbot.vocabulary import PRESENT, vocabulary
 
 TRUNCATED_ENTITY = "message_truncated"
+SUSPECTED_ENTITY = "suspected_red_flag"
 # The cleaned message before the cut: the red-flag screen reads it all (up to FULL_TEXT_FACTOR times
 # the limit), so a red flag late in a long message is never lost.
 FULL_TEXT = "clinicbot_full_text"
@@ -253,11 +254,21 @@ class PresenceSVMClassifier(LogisticRegressionClassifier):
         return super().train(training_data)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Ranks the intents of each message; one it cannot read (empty, or no model) gets no intent."""
+        """Ranks the intents of each message; one it cannot read (empty, or no model) gets no intent.
+
+        A message whose features do not fit the trained model is an error, not a message without an
+        intent: the model is older than the featurizers' vocabulary (`make train` rebuilds it).
+        """
         width = getattr(self.clf, "n_features_in_", None)
         readable = []
         for message in messages:
-            if width is not None and sum(f.features.shape[1] for f in self._sentence_features(message) if f) == width:
+            got = sum(f.features.shape[1] for f in self._sentence_features(message) if f)
+            if width is not None and got and got != width and str(message.get(TEXT) or "").strip():
+                raise ValueError(
+                    f"the intent model was trained on {width} features but this pipeline makes {got}: "
+                    "the model is stale, retrain it (make train)"
+                )
+            if width is not None and got == width:
                 readable.append(message)
             else:
                 message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
@@ -347,10 +358,23 @@ class ClinicalEntityExtractor(GraphComponent, EntityExtractorMixin):
                 {"entity": k, "value": v, "start": 0, "end": len(text), "confidence_entity": 1.0}
                 for k, v in extraction.values.items()
             ]
+            entities += [
+                {"entity": SUSPECTED_ENTITY, "value": flag, "start": 0, "end": len(text), "confidence_entity": 1.0}
+                for flag in self._suspected(extraction)
+            ]
             message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(entities), add_to_output=True)
             emergency = any(f.status == PRESENT and f.id in self.emergency_flags for f in extraction.findings)
             self._align_intent(message, emergency)
         return messages
+
+    @staticmethod
+    def _suspected(extraction: Extraction) -> List[str]:
+        """Red flags the second opinion suspects and the rules did not hear (the bot asks at once)."""
+        from clinicbot.assessment import observations, suspected_flags
+        from clinicbot.triage.engine import assess
+
+        result = assess(observations(extraction), extraction.values)
+        return suspected_flags(extraction.text, extraction, result)
 
     def _align_intent(self, message: Message, emergency: bool) -> None:
         intent = message.get(INTENT) or {}

@@ -34,6 +34,9 @@ NGRAMS = (2, 5)
 # Suspect a flag when its probability reaches this: on the corpus's dev half (bench/redflags.py) 0.45 asked
 # about 7 of 13 emergencies the rules missed and on 7 of 181 (3.9%) non-emergency messages.
 THRESHOLD = 0.45
+# A message of one or two words tells no story to suspect anything in: "hi" has too few n-grams for the
+# model's probabilities to mean anything (it suspected a bladder problem in "hi").
+MIN_WORDS = 3
 
 
 def normalise(text: str) -> str:
@@ -83,6 +86,8 @@ class SecondOpinion:
 
     def suspects(self, text: str, heard: Iterable[str] = ()) -> List[str]:
         """Emergency red flags this model suspects and the rules did not hear (in any status)."""
+        if len(text.split()) < MIN_WORDS:
+            return []
         skip = set(heard)
         probs = self.probabilities(text)
         return [c for c in self.classes if c != NONE and c not in skip and probs[c] >= self.threshold]

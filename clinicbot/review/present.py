@@ -77,14 +77,6 @@ def highlight(text: str, findings: Sequence[Dict[str, Any]]) -> List[Segment]:
     return segments
 
 
-def explanation(outcome: Dict[str, Any]) -> Tuple[List[str], str]:
-    """The plain-language explanation of a stored outcome, re-derived from its findings, and the rules used."""
-    from clinicbot.triage.engine import Observation, assess
-
-    observations = {
-        str(f["id"]): Observation(str(f.get("status") or ""), str(f.get("span") or ""))
-        for f in outcome.get("findings") or []
-        if f.get("id") in vocabulary().findings and f.get("status") in vocabulary().statuses
-    }
-    result = assess(observations)
-    return result.explanation, result.rules_version
+def explanation(outcome: Dict[str, Any]) -> List[str]:
+    """The explanation lines the visitor was shown, as stored with the outcome (never re-derived)."""
+    return [str(line) for line in outcome.get("explanation") or []]

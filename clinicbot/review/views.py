@@ -188,13 +188,12 @@ def _detail_page(kind: str, record_id: int) -> Any:
         (m, present.highlight(m.text, findings) if m.sender == "user" else [present.Segment(m.text)])
         for m in detail.messages
     ]
-    explanation, rules_now = present.explanation(detail.outcome)
+    explanation = present.explanation(detail.outcome)
     return render_template(
         "detail.html",
         detail=detail,
         transcript=transcript,
         explanation=explanation,
-        rules_now=rules_now,
         statuses=REVIEW_STATUSES,
     )
 

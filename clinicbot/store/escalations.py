@@ -1,4 +1,4 @@
-"""Red-flag escalations: the decision (pure) and the record with its pending alerts, exactly once."""
+"""Red-flag escalations: the record with its pending alerts, exactly once (the decision is the conversation's)."""
 
 from __future__ import annotations
 
@@ -33,30 +33,6 @@ def _rank(level: Optional[str]) -> int:
     return ESCALATION_LEVELS.index(level) if level in ESCALATION_LEVELS else len(ESCALATION_LEVELS)
 
 
-def _flag_levels() -> Dict[str, str]:
-    """Each red flag's own level, from the vocabulary."""
-    from clinicbot.vocabulary import vocabulary
-
-    return {fid: f.level for fid, f in vocabulary().findings.items() if f.kind == "red_flag"}
-
-
-def escalation_level(
-    previous: Optional[str],
-    level: Optional[str],
-    red_flags: Sequence[str],
-    flag_levels: Optional[Mapping[str, str]] = None,
-) -> Optional[str]:
-    """The level to record an escalation at for this turn, or None.
-
-    An escalation is a move to `emergency` or `urgent` (from no level or a less urgent one) that a red
-    flag of that level caused. Staying at a level, or going down, is none.
-    """
-    if level not in ESCALATION_LEVELS or _rank(level) >= _rank(previous):
-        return None
-    levels = _flag_levels() if flag_levels is None else flag_levels
-    return level if any(levels.get(f) == level for f in red_flags) else None
-
-
 @dataclass(frozen=True)
 class EscalationInput:
     """Everything an escalation record holds; `consented` once the visitor agreed to storage."""
@@ -70,6 +46,8 @@ class EscalationInput:
     rules_version: Optional[str] = None
     transcript: List[TranscriptMessage] = field(default_factory=list)
     consented: bool = False
+    explanation: List[str] = field(default_factory=list)  # the lines shown (they quote the visitor)
+    values: Dict[str, Any] = field(default_factory=dict)
 
 
 def legal_basis(level: str, consented: bool) -> str:
@@ -144,6 +122,8 @@ def record_escalation(
                 likely_causes=list(data.likely_causes),
                 findings=_findings(data.findings, with_words),
                 rules_version=data.rules_version,
+                explanation=list(data.explanation) if with_words and data.explanation else None,
+                clinical_values=dict(data.values) or None,
                 legal_basis=basis,
                 status="new",
                 created_at=now,

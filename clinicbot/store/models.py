@@ -131,6 +131,8 @@ class TriageOutcome(Base):
     likely_causes = Column(JSON, nullable=False)
     findings = Column(JSON, nullable=False)
     rules_version = Column(String(64), nullable=True)
+    explanation = Column(JSON, nullable=True)  # the lines the visitor was shown (None before 0003)
+    clinical_values = Column(JSON, nullable=True)  # age, duration, side, trigger
     created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
 
     conversation = relationship("Conversation", back_populates="outcomes")
@@ -179,6 +181,8 @@ class Escalation(Base):
     likely_causes = Column(JSON, nullable=False)
     findings = Column(JSON, nullable=False)
     rules_version = Column(String(64), nullable=True)
+    explanation = Column(JSON, nullable=True)  # the lines shown; None without words (codes only)
+    clinical_values = Column(JSON, nullable=True)
     legal_basis = Column(String(32), nullable=False)
     status = Column(String(24), nullable=False, default="new", server_default="new")
     created_at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)

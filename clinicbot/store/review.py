@@ -267,13 +267,23 @@ def escalation_detail(session: Session, escalation_id: int) -> Optional[Detail]:
 def _outcome_dict(source: Any) -> Dict[str, Any]:
     """The triage outcome fields of a TriageOutcome or an Escalation."""
     if source is None:
-        return {"level": None, "red_flags": [], "likely_causes": [], "findings": [], "rules_version": None}
+        return {
+            "level": None,
+            "red_flags": [],
+            "likely_causes": [],
+            "findings": [],
+            "rules_version": None,
+            "explanation": [],
+            "values": {},
+        }
     return {
         "level": source.level,
         "red_flags": list(source.red_flags or []),
         "likely_causes": list(source.likely_causes or []),
         "findings": list(source.findings or []),
         "rules_version": source.rules_version,
+        "explanation": list(source.explanation or []),
+        "values": dict(source.clinical_values or {}),
     }
 
 

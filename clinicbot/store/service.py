@@ -136,6 +136,8 @@ def record_booking(
                     likely_causes=list(triage.get("likely_causes") or []),
                     findings=[dict(f) for f in triage.get("findings") or []],
                     rules_version=triage.get("rules_version"),
+                    explanation=list(triage.get("explanation") or []) or None,
+                    clinical_values=dict(triage.get("values") or {}) or None,
                     created_at=now,
                 )
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions import store
+from clinicbot.conversation import store_records
 
 ALERT_ENV = (
     "SMTP_HOST",
@@ -24,8 +24,8 @@ def store_db(monkeypatch, tmp_path):
     monkeypatch.setenv("CLINICBOT_HASH_KEY", "actions-test-key")
     for name in ALERT_ENV:
         monkeypatch.delenv(name, raising=False)
-    store._sessions.cache_clear()
-    store._alert_config.cache_clear()
+    store_records.sessions.cache_clear()
+    store_records.alert_config.cache_clear()
     yield url
-    store._sessions.cache_clear()
-    store._alert_config.cache_clear()
+    store_records.sessions.cache_clear()
+    store_records.alert_config.cache_clear()

@@ -77,7 +77,7 @@ def test_every_class_has_a_source_and_meaning_and_every_class_is_used():
     used = {c for rules in combos_.findings.values() for r in rules for c in r.all}
     used |= {r.not_near for rules in combos_.findings.values() for r in rules if r.not_near}
     used |= set(combos_.suppress) | {c for cs in combos_.suppress.values() for c in cs}
-    used |= {"own_story", "other_body"}  # read by the extractor (another person's symptom vs family history)
+    used |= {"own_story", "other_body", "denied_back"}  # read by the extractor itself
     for rule in combos_.sentence_rules:
         used |= rule.classes()
     assert set(classes) == used

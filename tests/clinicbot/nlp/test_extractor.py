@@ -135,3 +135,27 @@ def test_spans_point_into_the_text(extractor):
     text = "after deadlifts the pain shoots down my right leg"
     for f in extractor.extract(text).findings:
         assert text[f.start : f.end] == f.span
+
+
+@pytest.mark.parametrize(
+    ("text", "fid", "status"),
+    [
+        ("can a back strain cause numbness in the groin? I don't have any, just asking", "saddle_numbness", "absent"),
+        ("would numbness in my leg mean a disc problem? I don't have any", "leg_numbness", "absent"),
+        ("can a back strain cause numbness in the groin? I have it since yesterday", "saddle_numbness", "present"),
+        ("is it normal that I can't feel the toilet paper? mujhe nahi pata", "saddle_numbness", "present"),
+    ],
+)
+def test_a_question_answered_by_a_denial_is_a_denial(extractor, text, fid, status):
+    found = {f.id: f.status for f in extractor.extract(text).findings}
+    assert found.get(fid) == status
+
+
+def test_a_red_flag_inside_another_red_flags_words_is_not_read_twice(extractor):
+    found = extractor.extract("the skin around my bum and between my thighs has gone numb").statuses()
+    assert set(found) == {"saddle_numbness"}
+
+
+def test_a_bare_mention_never_takes_another_findings_words(extractor):
+    found = extractor.extract("no weakness in my legs").statuses()
+    assert "leg_symptoms" not in found and found["bilateral_leg_weakness"].status == "absent"

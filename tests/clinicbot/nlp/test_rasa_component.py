@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from clinicbot.nlp.rasa_component import ClinicalEntityExtractor, MessageGuard
@@ -204,3 +205,14 @@ def test_presence_classifier_calibrates_an_intent_with_few_examples(tmp_path):
     few = [("yes", "affirm"), ("sure", "affirm"), ("no", "deny"), ("nope", "deny"), ("nah", "deny")]
     _, classifier, _ = trained_parts(tmp_path, few)
     assert classifier.clf.get_params()["cv"] == 2 and list(classifier.clf.classes_) == ["affirm", "deny"]
+
+
+def test_presence_classifier_refuses_features_that_do_not_fit_its_model(tmp_path):
+    """A stale model (trained before the featurizers changed) is a loud error, not a silent no-intent."""
+    yes_no = [(t, "affirm") for t in ("yes", "sure", "ok", "yeah", "yep")]
+    yes_no += [(t, "deny") for t in ("no", "nope", "nah", "not really", "no thanks")]
+    words, classifier, _ = trained_parts(tmp_path, yes_no, clinical=True)
+    (message,) = tokenized(("yes sure", None)).training_examples
+    words.process([message])  # without the clinical featurizer's columns: fewer features than trained on
+    with pytest.raises(ValueError, match="stale"):
+        classifier.process([message])

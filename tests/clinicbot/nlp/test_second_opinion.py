@@ -83,3 +83,9 @@ def test_train_command_writes_json(tmp_path, capsys):
     assert main(["train", str(path)]) == 0
     assert SecondOpinion.from_json(json.loads(path.read_text())).classes
     assert main(["nonsense"]) == 2
+
+
+@pytest.mark.parametrize("text", ["hi", "hello there", "ok"])
+def test_a_message_of_one_or_two_words_is_suspected_of_nothing(model, text):
+    eager = SecondOpinion(**{**model.__dict__, "threshold": 0.0})
+    assert eager.suspects(text) == []

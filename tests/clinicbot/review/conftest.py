@@ -36,6 +36,11 @@ EMERGENCY_TRIAGE = {
         {"id": "fever", "status": "absent", "span": "fever"},
     ],
     "rules_version": "2026.11-2",
+    "explanation": [
+        "Urgency: Go to an emergency department now.",
+        'Because you said "numb between my legs": numbness between the legs is a warning sign.',
+    ],
+    "values": {"age": 34},
 }
 
 

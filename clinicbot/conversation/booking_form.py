@@ -1,0 +1,186 @@
+"""The booking form: name, mobile, place, time, consent, confirmation, asked one at a time.
+
+Plain Python over clinicbot.booking's readers; the texts are the clinic's (data/clinic.yml).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from clinicbot import booking
+from clinicbot.content import clinic
+from clinicbot.conversation.kinds import Kind
+from clinicbot.conversation.records import BookingRequest
+from clinicbot.conversation.step import Button, Say
+
+NAME, PHONE, LOCATION, TIME, CONSENT, CONFIRM = "name", "phone", "location", "time", "consent", "confirm"
+FIELDS = (NAME, PHONE, LOCATION, TIME, CONSENT, CONFIRM)
+# How the form ended, when it did not send a request.
+DECLINED, ABORTED, CANCELLED = "declined", "aborted", "cancelled"
+# Words at the summary that name the field to ask again.
+CHANGE_WORDS = {
+    "name": NAME,
+    "number": PHONE,
+    "mobile": PHONE,
+    "phone": PHONE,
+    "place": LOCATION,
+    "location": LOCATION,
+    "time": TIME,
+    "day": TIME,
+    "date": TIME,
+}
+READERS: Dict[str, Tuple[Callable[[str], Optional[str]], str]] = {
+    NAME: (booking.parse_name, "bad_name"),
+    PHONE: (booking.parse_phone, "bad_phone"),
+    LOCATION: (booking.match_location, "bad_location"),
+}
+
+
+def text(key: str, **kwargs: Any) -> str:
+    """A booking text of clinic.yml, filled in."""
+    c = clinic()
+    return c.booking.texts[key].format(phone=kwargs.pop("phone", c.phone), **kwargs)
+
+
+YES_NO = [Button("Yes", Kind.YES), Button("No", Kind.NO)]
+
+
+@dataclass
+class BookingForm:
+    """The answers so far and the tries per question."""
+
+    answers: Dict[str, Optional[str]] = field(default_factory=dict)
+    tries: Dict[str, int] = field(default_factory=dict)
+    ended: Optional[str] = None  # DECLINED, ABORTED or CANCELLED
+
+    def to_dict(self) -> Dict[str, Any]:
+        """A JSON-ready form."""
+        return {"answers": dict(self.answers), "tries": dict(self.tries), "ended": self.ended}
+
+    @classmethod
+    def from_dict(cls, data: Optional[Dict[str, Any]]) -> BookingForm:
+        """The inverse of `to_dict`."""
+        data = data or {}
+        return cls(dict(data.get("answers") or {}), dict(data.get("tries") or {}), data.get("ended"))
+
+    @property
+    def pending(self) -> Optional[str]:
+        """The next question to ask, or None when the form is complete or ended."""
+        if self.ended:
+            return None
+        return next((f for f in FIELDS if not self.answers.get(f)), None)
+
+    def ask(self, urgent: bool) -> Say:
+        """The pending question."""
+        f = self.pending
+        if f == TIME:
+            if urgent:
+                return Say(text("ask_time_urgent", earliest=booking.say_time(booking.earliest_slot())))
+            return Say(text("ask_time"))
+        if f == CONSENT:
+            return Say(text("consent", months=max(1, round(clinic().booking.retention_days / 30))), YES_NO)
+        if f == CONFIRM:
+            when = self.answers.get(TIME)
+            return Say(
+                text(
+                    "summary",
+                    name=self.answers.get(NAME),
+                    phone=self.answers.get(PHONE),
+                    location=clinic().location_name(str(self.answers.get(LOCATION))),
+                    time=booking.say_time(dt.datetime.fromisoformat(when)) if when else "",
+                ),
+                YES_NO,
+            )
+        if f == LOCATION:
+            return Say(text("ask_location"), [Button(loc.name, None, loc.aliases[0]) for loc in clinic().locations])
+        return Say(text(f"ask_{f}"))
+
+    def answer(self, kind: Kind, said: str, urgent: bool, now: Optional[dt.datetime] = None) -> List[Say]:
+        """Reads a reply to the pending question; what to say before the next question."""
+        f = self.pending
+        if f is None:
+            return []
+        if kind is Kind.CANCEL:
+            self.ended = CANCELLED
+            return []
+        if f != PHONE and self.answers.get(PHONE):
+            phone = booking.parse_phone(said)
+            if phone and f != CONFIRM:
+                self.answers[PHONE] = phone  # a corrected number, said while another question is open
+                return []
+        if f in READERS:
+            parse, problem = READERS[f]
+            parsed = parse(said)
+            if parsed:
+                self.answers[f] = parsed
+                return []
+            return self._fail(f, problem)
+        if f == TIME:
+            return self._time(kind, said, urgent, now)
+        if f == CONSENT:
+            if kind is Kind.YES:
+                self.answers[CONSENT] = (now or dt.datetime.now(dt.timezone.utc)).isoformat()
+                return []
+            if kind is Kind.NO:
+                self.ended = DECLINED
+                return []
+            return self._fail(CONSENT, "yes_no")
+        if kind is Kind.YES:
+            self.answers[CONFIRM] = "yes"
+            return []
+        changes = _changes(said)
+        self.answers.update(changes)
+        return [] if changes else [Say(text("what_change"))]
+
+    def _time(self, kind: Kind, said: str, urgent: bool, now: Optional[dt.datetime]) -> List[Say]:
+        if kind is Kind.YES and urgent:
+            when: Optional[dt.datetime] = booking.earliest_slot()
+        else:
+            parsed = booking.parse_time(said, now)
+            if parsed.problem:
+                return self._fail(TIME, f"bad_time_{parsed.problem}")
+            when = parsed.when
+        assert when is not None
+        self.answers[TIME] = when.isoformat()
+        return [Say(text("read_back", time=booking.say_time(when)))]
+
+    def _fail(self, f: str, key: str) -> List[Say]:
+        self.tries[f] = self.tries.get(f, 0) + 1
+        if self.tries[f] >= clinic().booking.max_tries:
+            self.ended = ABORTED
+            return [Say(text("too_many_tries"))]
+        return [Say(text(key))]
+
+    def request(self) -> BookingRequest:
+        """The confirmed request."""
+        a = self.answers
+        return BookingRequest(
+            name=str(a[NAME]),
+            phone=str(a[PHONE]),
+            location=str(a[LOCATION]),
+            preferred_time=dt.datetime.fromisoformat(str(a[TIME])),
+            consent_at=dt.datetime.fromisoformat(str(a[CONSENT])),
+        )
+
+
+def _changes(said: str) -> Dict[str, Optional[str]]:
+    """What a visitor wants changed at the summary: a new value, or the field to ask again."""
+    out: Dict[str, Optional[str]] = {}
+    phone = booking.parse_phone(said)
+    if phone:
+        out[PHONE] = phone
+    loc = booking.match_location(said)
+    if loc:
+        out[LOCATION] = loc
+    for word in re.findall(r"[a-z]+", said.lower()):
+        f = CHANGE_WORDS.get(word)
+        if f and f not in out:
+            out[f] = None
+    if not out:
+        parsed = booking.parse_time(said)
+        if parsed.when and not parsed.problem:
+            out[TIME] = parsed.when.isoformat()
+    return out

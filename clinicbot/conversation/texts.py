@@ -1,0 +1,39 @@
+"""The conversation's own words (data/texts.yml), validated on load."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from clinicbot.datafiles import load_yaml
+
+DATA = Path(__file__).parent / "data" / "texts.yml"
+
+
+class Texts(BaseModel, extra="forbid"):
+    """texts.yml."""
+
+    source: str
+    greet: str
+    goodbye: str
+    thanks: str
+    about_bot: str
+    out_of_scope: str
+    unclear: str
+    cancelled: str
+    anything_else: str
+    reask: str
+    unsure_emergency: str
+    unsure_counted: str
+    emergency_again: str
+    emergency_no_booking: str
+    explain_unsure: str
+    noted: str
+
+
+@cache
+def texts() -> Texts:
+    """The validated texts (cached)."""
+    return Texts.parse_obj(load_yaml(DATA))

@@ -1,0 +1,81 @@
+"""The booking form in the core, question by question (table-driven)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from clinicbot.conversation.booking_form import (
+    ABORTED,
+    CANCELLED,
+    CONFIRM,
+    CONSENT,
+    DECLINED,
+    LOCATION,
+    NAME,
+    PHONE,
+    TIME,
+    BookingForm,
+)
+from clinicbot.conversation.kinds import Kind
+
+NOW = dt.datetime(2026, 12, 1, 4, 0, tzinfo=dt.timezone.utc)  # a Tuesday morning in India
+
+
+def filled(**answers):
+    form = BookingForm()
+    form.answers.update(answers)
+    return form
+
+
+@pytest.mark.parametrize(
+    ("answers", "kind", "said", "pending", "value"),
+    [
+        ({}, Kind.STATEMENT, "my name is ravi kumar", PHONE, ("name", "Ravi Kumar")),
+        ({}, Kind.YES, "yes", NAME, None),  # a yes is not a name
+        ({NAME: "Ravi"}, Kind.STATEMENT, "98765 43210", LOCATION, ("phone", "+919876543210")),
+        ({NAME: "Ravi"}, Kind.STATEMENT, "12345", PHONE, None),
+        ({NAME: "R", PHONE: "+919876543210"}, Kind.STATEMENT, "greater noida", TIME, ("location", "greater_noida")),
+        ({NAME: "R", PHONE: "+919876543210", LOCATION: "noida"}, Kind.STATEMENT, "friday at 11am", CONSENT, None),
+        ({NAME: "R", PHONE: "+919876543210", LOCATION: "noida"}, Kind.STATEMENT, "sunday at 11am", TIME, None),
+    ],
+)
+def test_each_answer(answers, kind, said, pending, value):
+    form = filled(**answers)
+    form.answer(kind, said, urgent=False, now=NOW)
+    assert form.pending == pending
+    if value:
+        assert form.answers[value[0]] == value[1]
+
+
+FULL = {NAME: "Ravi", PHONE: "+919876543210", LOCATION: "noida", TIME: "2026-12-04T11:00:00+05:30"}
+
+
+@pytest.mark.parametrize(
+    ("answers", "kind", "said", "ended", "pending"),
+    [
+        (FULL, Kind.NO, "no", DECLINED, None),
+        (FULL, Kind.CANCEL, "cancel", CANCELLED, None),
+        ({**FULL, CONSENT: NOW.isoformat()}, Kind.YES, "yes", None, None),
+        ({**FULL, CONSENT: NOW.isoformat()}, Kind.STATEMENT, "change the place", None, LOCATION),
+        ({**FULL, CONSENT: NOW.isoformat()}, Kind.STATEMENT, "my number is 91234 56789", None, CONFIRM),
+    ],
+)
+def test_consent_and_confirmation(answers, kind, said, ended, pending):
+    form = filled(**answers)
+    form.answer(kind, said, urgent=False, now=NOW)
+    assert (form.ended, form.pending) == (ended, pending)
+
+
+def test_three_bad_answers_end_the_form_with_the_phone_number():
+    form = filled(**{NAME: "Ravi"})
+    says = [form.answer(Kind.STATEMENT, "abc", urgent=False, now=NOW) for _ in range(3)]
+    assert form.ended == ABORTED and "call the clinic" in says[-1][0].text
+
+
+def test_an_urgent_visitor_may_take_the_earliest_slot():
+    form = filled(**{NAME: "R", PHONE: "+919876543210", LOCATION: "noida"})
+    assert "earliest slot" in form.ask(urgent=True).text
+    form.answer(Kind.YES, "yes", urgent=True, now=NOW)
+    assert form.pending == CONSENT and form.answers[TIME]
