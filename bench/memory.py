@@ -12,7 +12,7 @@ PROC = Path("/proc")
 LISTEN = "0A"
 SERVERS = (
     # key, label, port, a cmdline fragment to fall back on, target
-    ("rasa_server", "Rasa server peak RSS (VmHWM)", 5005, "rasa run --model", Target("<=", 1536.0, "<= 1536 MB")),
+    ("rasa_server", "Rasa server peak RSS (VmHWM)", 5005, "clinicbot.rasa_nlu.server run --model", Target("<=", 1536.0, "<= 1536 MB")),
     ("action_server", "Action server peak RSS (VmHWM)", 5055, "rasa run actions", None),
 )
 

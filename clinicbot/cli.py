@@ -8,6 +8,8 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING, List, Optional, TextIO
 
+from clinicbot import settings
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
@@ -152,11 +154,10 @@ def _channels_migrate_ids(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _doctor(args: argparse.Namespace, out: TextIO) -> int:
-    import os
 
     from clinicbot.doctor import check, report
 
-    checkup = check(os.environ)
+    checkup = check(settings.environment())
     report(checkup, out)
     out.flush()
     return 1 if checkup.failed else 0

@@ -5,16 +5,16 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any, Callable, Dict, Mapping, Optional
 
 import yaml
 
+from clinicbot import settings
 from clinicbot.channels.common import development
+from clinicbot.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TRACKER_URL = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
 
 
@@ -56,7 +56,7 @@ def lock_store(url: Optional[str]) -> Dict[str, Any]:
 
 def tracker_url(env: Optional[Mapping[str, str]] = None) -> str:
     """The tracker store's URL: TRACKER_STORE_URL or the SQLite default under var/."""
-    return (env if env is not None else os.environ).get("TRACKER_STORE_URL") or DEFAULT_TRACKER_URL
+    return settings.get("TRACKER_STORE_URL", DEFAULT_TRACKER_URL, env)
 
 
 def endpoints(env: Mapping[str, str]) -> Dict[str, Any]:
@@ -133,7 +133,7 @@ def main(argv: Optional[list] = None) -> int:
         print("usage: python -m clinicbot.deploy endpoints|credentials", file=sys.stderr)
         return 2
     try:
-        made = makers[args[0]](os.environ)
+        made = makers[args[0]](settings.environment())
     except ValueError as exc:
         _warn(str(exc))
         return 2

@@ -29,7 +29,7 @@ start_stack() {
   PIDS+=($!)
   local api=()
   if [ -n "${RASA_API_TOKEN:-}" ]; then api=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
-  "$BIN/rasa" run --model "$MODEL" -i 127.0.0.1 -p "$RASA_PORT" --endpoints var/endpoints.yml \
+  "$BIN/python" -m clinicbot.rasa_nlu.server run --model "$MODEL" -i 127.0.0.1 -p "$RASA_PORT" --endpoints var/endpoints.yml \
     --credentials var/credentials.yml --cors "" "${api[@]}" >var/logs/rasa.log 2>&1 &
   PIDS+=($!)
   # The staff review app; outside development it needs STAFF_SECRET_KEY (it says so and exits).

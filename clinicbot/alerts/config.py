@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import List, Mapping, Optional, Tuple
+
+from clinicbot import settings
 
 DEFAULT_STAFF_BASE_URL = "http://127.0.0.1:8000"
 TRUE = ("1", "true", "yes", "on")
@@ -134,7 +135,7 @@ def _webhook(env: Mapping[str, str], problems: List[str]) -> Optional[WebhookSet
 
 def load(env: Optional[Mapping[str, str]] = None) -> AlertConfig:
     """The alert configuration from `env` (default: the process environment)."""
-    env = os.environ if env is None else env
+    env = settings.environment() if env is None else env
     problems: List[str] = []
     retry = RetrySettings(
         poll_seconds=_number(env, "ALERT_POLL_SECONDS", 2.0, 0.05),

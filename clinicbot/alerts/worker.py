@@ -14,6 +14,7 @@ from typing import Any, Callable, Optional
 
 from sqlalchemy.orm import Session
 
+from clinicbot import settings
 from clinicbot.alerts.config import AlertConfig, RetrySettings
 from clinicbot.alerts.senders import deliver, describe
 from clinicbot.store import outbox
@@ -168,14 +169,13 @@ def migrate(engine: Any, stop: threading.Event, tries: int = 30) -> bool:
 
 def main(once: bool = False) -> int:
     """Run the worker with the environment's settings until SIGTERM or SIGINT (or one pass with `once`)."""
-    import os
     import signal
 
     from clinicbot.alerts.config import load
     from clinicbot.store.db import make_engine, session_factory
 
     logging.basicConfig(
-        level=os.environ.get("ALERT_LOG_LEVEL", "INFO").upper(),
+        level=settings.get("ALERT_LOG_LEVEL", "INFO").upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 from typing import Any, Dict, List, Mapping, Optional
+
+from clinicbot import settings
 
 logger = logging.getLogger(__name__)
 ENV_NAME = "CLINICBOT_ENV"
@@ -15,7 +16,7 @@ DEVELOPMENT_NAMES = ("development", "dev", "test")
 
 def env(name: str, environ: Optional[Mapping[str, str]] = None) -> str:
     """A setting from the environment, or an empty string."""
-    return (environ if environ is not None else os.environ).get(name, "").strip()
+    return settings.get(name, env=environ)
 
 
 def development(environ: Optional[Mapping[str, str]] = None) -> bool:

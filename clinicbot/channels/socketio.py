@@ -67,8 +67,8 @@ def session_secret(environ: Optional[Dict[str, str]] = None, key_file: Optional[
         if len(value) < MIN_SECRET_CHARS:
             raise ValueError(f"{SECRET_ENV} must be at least {MIN_SECRET_CHARS} characters long")
         return value.encode("utf-8")
+    from clinicbot.paths import var_dir
     from clinicbot.store.keys import _read_or_create_key_file
-    from clinicbot.store.paths import var_dir
 
     return _read_or_create_key_file(key_file or var_dir() / SECRET_FILE_NAME)
 

@@ -21,10 +21,10 @@ from sanic.response import HTTPResponse
 
 from clinicbot.content import advice, clinic
 from clinicbot.datafiles import load_yaml
+from clinicbot.paths import WIDGET_BUNDLE
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
-BUNDLE = ROOT / "widget" / "dist" / "clinicbot-widget.js"
+BUNDLE = WIDGET_BUNDLE
 DEMO_TEMPLATE = HERE / "widget_demo.html"
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"}
 

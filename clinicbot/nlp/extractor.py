@@ -395,6 +395,7 @@ class Extractor:
             candidates.append((priority, span.end - span.start, span, fid, kind, fixed))
         candidates.sort(key=lambda c: (-c[0], -c[1], c[2].start, c[4] != KIND_FIXED))
         taken: List[Tuple[Set[int], str]] = []
+        present: List[Tuple[Set[int], str]] = []  # only a present reading covers another
         found: List[ExtractedFinding] = []
         for _, _, span, fid, kind, fixed in candidates:
             idx = set(range(span.start, span.end))
@@ -410,9 +411,11 @@ class Extractor:
                 continue
             if any(idx & tokens and (kind == KIND_MENTION or self._blocks(other, fid)) for tokens, other in taken):
                 continue  # a bare mention ("legs") never takes words another finding was read from
-            if any(idx < tokens and self._covers(other, fid) for tokens, other in taken):
+            if any(idx < tokens and self._covers(other, fid) for tokens, other in present):
                 continue  # "between my thighs has gone numb" is the saddle, not also numb thighs
             taken.append((idx, fid))
+            if status == PRESENT:
+                present.append((idx, fid))
             found.append(ExtractedFinding(fid, status, span.text, span.start_char, span.end_char))
         found.sort(key=lambda f: f.start)
         return Extraction(text=text, findings=found, values=self.values.read(text, today))

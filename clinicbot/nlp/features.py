@@ -1,6 +1,6 @@
 """Intent features from the clinical extractor: which findings (with their status) and values a message holds.
 
-Plain Python: the Rasa featurizer in ``rasa_component`` turns these names into sparse features for the intent classifier.
+Plain Python: the Rasa featurizer in ``clinicbot.rasa_nlu.components`` turns these names into sparse features for the intent classifier.
 A message that names a back-pain finding, even a denied one ("no numbness"), is very likely about the
 visitor's back; bag-of-words features miss that when the words are misspelt or the phrasing is new.
 """

@@ -25,10 +25,11 @@ import numpy as np
 
 from clinicbot.datafiles import load_yaml
 from clinicbot.nlp.script import to_latin
+from clinicbot.paths import SECOND_OPINION_MODEL
 from clinicbot.vocabulary import vocabulary
 
 DATA = Path(__file__).parent / "data" / "paraphrases.yml"
-MODEL = Path(__file__).resolve().parent.parent.parent / "models" / "second_opinion.json"
+MODEL = SECOND_OPINION_MODEL
 NONE = "none"
 NGRAMS = (2, 5)
 # Suspect a flag when its probability reaches this: on the corpus's dev half (bench/redflags.py) 0.45 asked

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
+
+from clinicbot import settings
 
 
 def main() -> int:
@@ -14,14 +15,14 @@ def main() -> int:
     from clinicbot.review.app import create_app
     from clinicbot.review.settings import ConfigError
 
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "WARNING"))
+    logging.basicConfig(level=settings.get("LOG_LEVEL", "WARNING"))
     try:
         app = create_app()
     except ConfigError as exc:
         print(f"staff app: {exc}", file=sys.stderr)
         return 2
-    host = os.environ.get("STAFF_HOST", "127.0.0.1")
-    port = int(os.environ.get("STAFF_PORT", "8000"))
+    host = settings.get("STAFF_HOST", "127.0.0.1")
+    port = int(settings.get("STAFF_PORT", "8000"))
     serve(app, host=host, port=port, threads=4, ident="clinicbot")
     return 0
 

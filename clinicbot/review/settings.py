@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
+from clinicbot import settings
 from clinicbot.store.staff import LockoutPolicy
 
 
@@ -29,7 +29,7 @@ class ReviewSettings:
 
 def from_env(env: Optional[Mapping[str, str]] = None) -> ReviewSettings:
     """Settings from the environment; outside development STAFF_SECRET_KEY is required."""
-    env = env if env is not None else os.environ
+    env = env if env is not None else settings.environment()
     development = env.get("CLINICBOT_ENV", "").strip().lower() in ("development", "dev", "test")
     key = env.get("STAFF_SECRET_KEY", "").strip()
     if not key:

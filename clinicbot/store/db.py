@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 from typing import Any, Callable, Dict, Optional
@@ -11,7 +10,8 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from clinicbot.store.paths import var_dir
+from clinicbot import settings
+from clinicbot.paths import var_dir
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _PG_MIGRATION_LOCK = 0x636C696E  # pg_advisory_xact_lock key: one migrator at a time
@@ -19,7 +19,7 @@ _PG_MIGRATION_LOCK = 0x636C696E  # pg_advisory_xact_lock key: one migrator at a 
 
 def database_url() -> str:
     """`DATABASE_URL`, or the embedded default: a SQLite file under `var/`."""
-    url = os.environ.get("DATABASE_URL", "").strip()
+    url = settings.get("DATABASE_URL")
     return url or f"sqlite:///{var_dir() / 'clinicbot.db'}"
 
 

@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 from typing import Optional
 
-from clinicbot.store.paths import var_dir
+from clinicbot import settings
+from clinicbot.paths import var_dir
 
 KEY_ENV = "CLINICBOT_HASH_KEY"
 KEY_FILE_NAME = "sender-hash.key"
@@ -35,7 +36,7 @@ def _read_or_create_key_file(path: Path) -> bytes:
 
 def hash_key(key_file: Optional[Path] = None) -> bytes:
     """The HMAC key: `CLINICBOT_HASH_KEY`, else the one kept in `var/sender-hash.key`."""
-    env_key = os.environ.get(KEY_ENV, "")
+    env_key = settings.get(KEY_ENV)
     if env_key:
         return env_key.encode("utf-8")
     return _read_or_create_key_file(key_file or var_dir() / KEY_FILE_NAME)

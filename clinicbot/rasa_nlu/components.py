@@ -39,7 +39,6 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.svm import LinearSVC
 
-from clinicbot import rasa_speedups
 from clinicbot.assessment import clean_text
 from clinicbot.nlp.extractor import Extraction, Extractor, default_extractor
 from clinicbot.nlp.features import FindingFeatures, data_fingerprint
@@ -51,7 +50,6 @@ SUSPECTED_ENTITY = "suspected_red_flag"
 # the limit), so a red flag late in a long message is never lost.
 FULL_TEXT = "clinicbot_full_text"
 FULL_TEXT_FACTOR = 10
-rasa_speedups.install()
 logger = logging.getLogger(__name__)
 
 

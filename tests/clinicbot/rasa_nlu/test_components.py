@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from clinicbot.nlp.rasa_component import ClinicalEntityExtractor, MessageGuard
+from clinicbot.rasa_nlu.components import ClinicalEntityExtractor, MessageGuard
 
 
 def run(text, intent="describe_symptoms"):
@@ -36,7 +36,7 @@ def test_control_characters_and_empty_text():
 def featurize(text):
     from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 
-    from clinicbot.nlp.rasa_component import ClinicalFeaturizer
+    from clinicbot.rasa_nlu.components import ClinicalFeaturizer
 
     msg = Message(data={"text": text})
     MessageGuard({"max_chars": 200}).process([msg])
@@ -77,7 +77,7 @@ def classifier_parts(tmp_path):
     from rasa.engine.storage.resource import Resource
     from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
 
-    from clinicbot.nlp.rasa_component import PresenceSVMClassifier as Classifier
+    from clinicbot.rasa_nlu.components import PresenceSVMClassifier as Classifier
 
     storage = LocalModelStorage(tmp_path)
 
@@ -119,7 +119,7 @@ def test_presence_classifier_trains_ranks_and_loads_back(tmp_path):
     from rasa.engine.graph import ExecutionContext, GraphSchema
     from rasa.engine.storage.resource import Resource
 
-    from clinicbot.nlp.rasa_component import PresenceSVMClassifier as Classifier
+    from clinicbot.rasa_nlu.components import PresenceSVMClassifier as Classifier
 
     words, classifier, storage = classifier_parts(tmp_path)
     data = tokenized(
@@ -147,7 +147,7 @@ def test_presence_classifier_refuses_a_model_with_other_untrusted_types(tmp_path
     from rasa.engine.graph import ExecutionContext, GraphSchema
     from rasa.engine.storage.resource import Resource
 
-    from clinicbot.nlp.rasa_component import PresenceSVMClassifier as Classifier
+    from clinicbot.rasa_nlu.components import PresenceSVMClassifier as Classifier
 
     _, classifier, storage = classifier_parts(tmp_path)
     with storage.write_to(Resource("intents")) as model_dir:
@@ -160,7 +160,7 @@ def test_presence_classifier_refuses_a_model_with_other_untrusted_types(tmp_path
 
 def trained_parts(tmp_path, examples, clinical=False):
     """The featurizer and classifier trained on ``examples`` ((text, intent) pairs), with the clinical features."""
-    from clinicbot.nlp.rasa_component import ClinicalFeaturizer
+    from clinicbot.rasa_nlu.components import ClinicalFeaturizer
 
     words, classifier, storage = classifier_parts(tmp_path)
     data = tokenized(*examples)
@@ -173,7 +173,7 @@ def trained_parts(tmp_path, examples, clinical=False):
 
 
 def test_presence_classifier_gives_no_intent_to_a_message_it_cannot_read(tmp_path):
-    from clinicbot.nlp.rasa_component import ClinicalFeaturizer
+    from clinicbot.rasa_nlu.components import ClinicalFeaturizer
 
     yes_no = [(t, "affirm") for t in ("yes", "sure", "ok", "yeah", "yep")]
     yes_no += [(t, "deny") for t in ("no", "nope", "nah", "not really", "no thanks")]
@@ -191,7 +191,7 @@ def test_presence_classifier_without_a_model_gives_no_intent(tmp_path):
     from rasa.engine.graph import ExecutionContext, GraphSchema
     from rasa.engine.storage.resource import Resource
 
-    from clinicbot.nlp.rasa_component import PresenceSVMClassifier as Classifier
+    from clinicbot.rasa_nlu.components import PresenceSVMClassifier as Classifier
 
     words, _, storage = classifier_parts(tmp_path)
     context = ExecutionContext(GraphSchema({}), node_name="never-trained")

@@ -6,7 +6,7 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-from clinicbot import rasa_speedups
+from clinicbot.rasa_nlu import speedups as rasa_speedups
 
 GOOD = [{"events": [{"event": "slot", "name": "x", "value": 1}], "responses": [{"text": "hi"}]}, {"events": []}, {}]
 BAD = [{"events": "nope"}, {"responses": "text"}, {"events": [{"name": "no event key"}]}]
