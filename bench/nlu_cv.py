@@ -74,7 +74,7 @@ def training_texts(root: Path) -> Set[str]:
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
     texts: Set[str] = set()
-    for path in sorted(root.glob("*.yml")):
+    for path in sorted(root.rglob("*.yml")):
         if RasaYAMLReader.is_yaml_nlu_file(path):
             data = RasaYAMLReader().read(path)
             texts |= {normalise(m.get("text") or "") for m in data.intent_examples}

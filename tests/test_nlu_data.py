@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Dict, List, Set
 
 import pytest
+import yaml
 from rasa.nlu.utils.pattern_utils import extract_patterns
 from rasa.shared.core.domain import Domain
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
@@ -14,7 +15,7 @@ from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 ROOT = Path(__file__).resolve().parents[1]
 LOOKUPS = ROOT / "data" / "lookups.yml"
 BLIND = ROOT / "tests" / "nlu" / "blind_intents.yml"
-TRAINING = ROOT / "data" / "nlu.yml"
+TRAINING = sorted((ROOT / "data" / "nlu").glob("*.yml"))  # one file per intent
 
 
 def lookups() -> Dict[str, List[str]]:
@@ -217,7 +218,11 @@ def test_blind_set_covers_every_intent_with_plain_text():
 
 def test_blind_set_never_contradicts_the_training_labels():
     """A text may be in both (short chat phrases recur), but never with two different intents."""
-    training = {normalise(m.get("text")): m.get("intent") for m in RasaYAMLReader().read(TRAINING).intent_examples}
+    training = {
+        normalise(m.get("text")): m.get("intent")
+        for path in TRAINING
+        for m in RasaYAMLReader().read(path).intent_examples
+    }
     for message in RasaYAMLReader().read(BLIND).intent_examples:
         text = normalise(message.get("text"))
         assert training.get(text, message.get("intent")) == message.get("intent"), text
@@ -241,3 +246,10 @@ QUESTIONS = [
 @pytest.mark.parametrize("text, asks", QUESTIONS, ids=[t for t, _ in QUESTIONS])
 def test_question_form_regex_marks_questions_not_statements(text: str, asks: bool):
     assert any(p.search(text) for p in regexes("question_form")) is asks
+
+
+def test_each_intent_has_its_own_file_named_after_it():
+    for path in TRAINING:
+        intents = {m.get("intent") for m in RasaYAMLReader().read(path).intent_examples}
+        assert intents == {path.stem}, path.name
+    assert {p.stem for p in TRAINING} == set(yaml.safe_load((ROOT / "domain.yml").read_text())["intents"])

@@ -39,7 +39,6 @@ class Advice(BaseModel, extra="forbid"):
     hypothetical: str
     offer_booking: Dict[str, str]
     truncated: str
-    reask: str
     stopped: str
     disclaimer: str
     explain: ExplainTexts

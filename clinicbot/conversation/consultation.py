@@ -131,6 +131,11 @@ class Consultation:
             rules_version=result.rules_version,
             findings=[{"id": k, "status": v.status, "span": v.span} for k, v in self.findings.items()],
             values=dict(self.values),
+            interview={
+                "suspected": list(self.suspected),
+                "answers": dict(self.answers),
+                "unsure": dict(self.unsure),
+            },
         )
 
     def current(self) -> Outcome:

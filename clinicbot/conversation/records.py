@@ -18,6 +18,8 @@ class Outcome:
     rules_version: str
     findings: List[Dict[str, str]] = field(default_factory=list)
     values: Dict[str, Any] = field(default_factory=dict)
+    # How the interview went: flags the second opinion made it ask about, direct answers, doubts.
+    interview: Dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> Dict[str, Any]:
         """A JSON-ready form (what the store keeps)."""
@@ -29,6 +31,7 @@ class Outcome:
             "rules_version": self.rules_version,
             "findings": [dict(f) for f in self.findings],
             "values": dict(self.values),
+            "interview": dict(self.interview),
         }
 
     @classmethod
@@ -42,6 +45,7 @@ class Outcome:
             rules_version=str(data.get("rules_version") or ""),
             findings=[dict(f) for f in data.get("findings") or []],
             values=dict(data.get("values") or {}),
+            interview=dict(data.get("interview") or {}),
         )
 
 

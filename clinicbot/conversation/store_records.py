@@ -56,6 +56,7 @@ class StoreRecorder:
             consented=consented,
             explanation=list(outcome.explanation),
             values=dict(outcome.values),
+            interview=dict(outcome.interview),
         )
         kinds = alert_config().kinds_for(level)
 

@@ -80,3 +80,28 @@ def highlight(text: str, findings: Sequence[Dict[str, Any]]) -> List[Segment]:
 def explanation(outcome: Dict[str, Any]) -> List[str]:
     """The explanation lines the visitor was shown, as stored with the outcome (never re-derived)."""
     return [str(line) for line in outcome.get("explanation") or []]
+
+
+def interview_lines(outcome: Dict[str, Any]) -> List[str]:
+    """How the interview went, in words: flags asked about on the second opinion's suspicion, doubts."""
+    from clinicbot.conversation.interview import interview
+
+    record = outcome.get("interview") or {}
+    statuses = {str(f.get("id")): str(f.get("status") or "") for f in outcome.get("findings") or []}
+    questions = {q.id: q for q in interview().questions}
+    lines = []
+    for flag in record.get("suspected") or []:
+        told = statuses.get(flag)
+        lines.append(
+            f"Asked at once because the statistical second opinion suspected {finding_label(flag)}"
+            + (f"; the visitor's answer: {told}." if told else "; not answered.")
+        )
+    for qid, count in (record.get("unsure") or {}).items():
+        q = questions.get(qid)
+        fid = q.finding if q is not None and q.finding else qid
+        after = " (counted as present)" if statuses.get(fid) == "present" else ""
+        lines.append(f"Not sure about {finding_label(fid)}, {count} time(s){after}.")
+    for qid, answer in (record.get("answers") or {}).items():
+        if answer == "unknown":
+            lines.append(f"Did not answer: {qid.replace('_', ' ')}.")
+    return lines

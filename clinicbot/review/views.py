@@ -194,6 +194,7 @@ def _detail_page(kind: str, record_id: int) -> Any:
         detail=detail,
         transcript=transcript,
         explanation=explanation,
+        interview=present.interview_lines(detail.outcome),
         statuses=REVIEW_STATUSES,
     )
 

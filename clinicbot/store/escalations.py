@@ -48,6 +48,7 @@ class EscalationInput:
     consented: bool = False
     explanation: List[str] = field(default_factory=list)  # the lines shown (they quote the visitor)
     values: Dict[str, Any] = field(default_factory=dict)
+    interview: Dict[str, Any] = field(default_factory=dict)  # codes only: suspected flags, answers, doubts
 
 
 def legal_basis(level: str, consented: bool) -> str:
@@ -124,6 +125,7 @@ def record_escalation(
                 rules_version=data.rules_version,
                 explanation=list(data.explanation) if with_words and data.explanation else None,
                 clinical_values=dict(data.values) or None,
+                interview=dict(data.interview) or None,
                 legal_basis=basis,
                 status="new",
                 created_at=now,

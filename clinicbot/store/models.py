@@ -133,6 +133,7 @@ class TriageOutcome(Base):
     rules_version = Column(String(64), nullable=True)
     explanation = Column(JSON, nullable=True)  # the lines the visitor was shown (None before 0003)
     clinical_values = Column(JSON, nullable=True)  # age, duration, side, trigger
+    interview = Column(JSON, nullable=True)  # suspected flags asked about, direct answers, doubts
     created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
 
     conversation = relationship("Conversation", back_populates="outcomes")
@@ -183,6 +184,7 @@ class Escalation(Base):
     rules_version = Column(String(64), nullable=True)
     explanation = Column(JSON, nullable=True)  # the lines shown; None without words (codes only)
     clinical_values = Column(JSON, nullable=True)
+    interview = Column(JSON, nullable=True)
     legal_basis = Column(String(32), nullable=False)
     status = Column(String(24), nullable=False, default="new", server_default="new")
     created_at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)

@@ -275,6 +275,7 @@ def _outcome_dict(source: Any) -> Dict[str, Any]:
             "rules_version": None,
             "explanation": [],
             "values": {},
+            "interview": {},
         }
     return {
         "level": source.level,
@@ -284,6 +285,7 @@ def _outcome_dict(source: Any) -> Dict[str, Any]:
         "rules_version": source.rules_version,
         "explanation": list(source.explanation or []),
         "values": dict(source.clinical_values or {}),
+        "interview": dict(source.interview or {}),
     }
 
 

@@ -138,6 +138,7 @@ def record_booking(
                     rules_version=triage.get("rules_version"),
                     explanation=list(triage.get("explanation") or []) or None,
                     clinical_values=dict(triage.get("values") or {}) or None,
+                    interview=dict(triage.get("interview") or {}) or None,
                     created_at=now,
                 )
             )

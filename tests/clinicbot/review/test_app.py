@@ -146,6 +146,8 @@ def test_detail_shows_outcome_explanation_and_highlights(signed_in, ids):
     assert "Go to an emergency department now" in html
     assert "Because you said &#34;numb between my legs&#34;" in html  # the stored line, as the visitor saw it
     assert "<dt>age</dt><dd>34</dd>" in html
+    assert "second opinion suspected a new change in sexual function" in html and "not answered" in html
+    assert "Not sure about numbness or tingling between the legs" in html and "(counted as present)" in html
     assert '<mark class="status-present" title="saddle_numbness: present">numb between my legs' in html
     assert '<mark class="status-absent" title="fever: absent">fever' in html
     assert f'href="/escalations/{ids["escalation"]}"' in html

@@ -1,4 +1,4 @@
-"""Outcomes keep what the visitor was told: the explanation lines and the values they were built from.
+"""Outcomes keep what the visitor was told (the explanation lines, the values) and how the interview went.
 
 Revision ID: 0003
 Revises: 0002
@@ -19,16 +19,18 @@ TABLES = ("triage_outcomes", "escalations")
 
 
 def upgrade() -> None:
-    """Two nullable JSON columns on each table (older records have none)."""
+    """Three nullable JSON columns on each table (older records have none)."""
     for table in TABLES:
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column("explanation", sa.JSON(), nullable=True))
             batch.add_column(sa.Column("clinical_values", sa.JSON(), nullable=True))
+            batch.add_column(sa.Column("interview", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
     """Drop them again."""
     for table in TABLES:
         with op.batch_alter_table(table) as batch:
+            batch.drop_column("interview")
             batch.drop_column("clinical_values")
             batch.drop_column("explanation")
