@@ -10,11 +10,6 @@ SECOND_OPINION_MODEL = MODELS / "second_opinion.json"
 WIDGET_BUNDLE = ROOT / "widget" / "dist" / "clinicbot-widget.js"
 
 
-def project_root() -> Path:
-    """The project root: the parent of the `clinicbot` package."""
-    return ROOT
-
-
 def var_dir() -> Path:
     """The project's `var/` folder (databases, keys, logs), created if needed."""
     path = ROOT / "var"

@@ -359,6 +359,11 @@ class Consultation:
         if self.mode is Mode.INTERVIEW:
             if turn.kind is Kind.CANCEL:
                 self._stop(result, says)
+            elif turn.kind is Kind.GOODBYE and not answered:
+                self.mode, self.pending = Mode.IDLE, None
+                says.append(Say(texts().goodbye))
+            elif turn.kind is Kind.BOOK and not speaks:
+                says.extend([Say(texts().book_after_questions), self._ask(str(self.pending))])
             elif answered or speaks or self._asked_elsewhere(result):
                 self._continue(result, says)
             else:

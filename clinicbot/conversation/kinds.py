@@ -21,7 +21,6 @@ class Kind(str, Enum):
     NO = "no"
     UNSURE = "unsure"
     STATEMENT = "statement"  # tells something: symptoms, a story, an answer in words
-    CORRECTION = "correction"
     CANCEL = "cancel"
     FAQ = "faq"
     BOT_QUESTION = "bot_question"

@@ -30,7 +30,7 @@ class Texts(BaseModel, extra="forbid"):
     emergency_again: str
     emergency_no_booking: str
     explain_unsure: str
-    noted: str
+    book_after_questions: str
 
 
 @cache

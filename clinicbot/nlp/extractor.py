@@ -44,6 +44,8 @@ from clinicbot.vocabulary import ABSENT, FAMILY, HISTORICAL, HYPOTHETICAL, PRESE
 KIND_PATTERN, KIND_MENTION, KIND_FIXED = "pattern", "mention", "fixed"
 OWN_STORY = "own_story"  # the class of the writer's own back story (classes/own_story.yml)
 OTHER_BODY = "other_body"  # "his", "her", "uske": another person's body (classes/other_body.yml)
+CONDITION = "condition"  # "if", "agar": a warning someone gave (classes/condition.yml)
+AFFIRMED_BACK = "affirmed_back"  # "that happened last night" after the warning (classes/affirmed_back.yml)
 DENIED_BACK = "denied_back"  # "I don't have any" right after the writer's own question (classes/denied_back.yml)
 STATUS_RANK = {PRESENT: 0, ABSENT: 1, HISTORICAL: 2, HYPOTHETICAL: 3, FAMILY: 4}
 
@@ -344,28 +346,31 @@ class Extractor:
                 return rule.status
         return None
 
-    def _denied_after_asking(self, doc: Any, span: Any) -> bool:
-        """The finding is asked about in a question that the next sentence answers with a denial."""
+    def _answered_back(self, doc: Any, span: Any) -> Optional[str]:
+        """The status the next sentence gives a finding asked about or warned of in this one, if any.
+
+        "can a strain cause numbness in the groin? I don't have any" -> absent; "GP said if my bum
+        goes numb, go to A&E. Neither has happened" -> absent; "they said if I can't pee go to A&E.
+        That happened last night" -> present.
+        """
         sentences = list(doc.sents)
         for i, sent in enumerate(sentences[:-1]):
             if sent.start <= span.start < sent.end:
-                if not sent.text.rstrip().endswith("?"):
-                    return False
+                warned = any(m.cls == CONDITION and sent.start <= m.start < span.start for m in doc._.mentions)
+                if not (sent.text.rstrip().endswith("?") or warned):
+                    return None
                 nxt = sentences[i + 1]
-                return any(m.cls == DENIED_BACK and nxt.start <= m.start <= nxt.start + 1 for m in doc._.mentions)
-        return False
+                opening = [m.cls for m in doc._.mentions if nxt.start <= m.start <= nxt.start + 1]
+                if DENIED_BACK in opening:
+                    return ABSENT
+                return PRESENT if AFFIRMED_BACK in opening else None
+        return None
 
     def _is_barrier(self, doc: Any, i: int) -> bool:
         """A word that stops a combination ("not", "but"), unless it follows "or" ("hua ya nahi")."""
         if doc[i].norm_ not in self._barriers:
             return False
         return not (i > 0 and doc[i - 1].norm_ in self._barrier_exempt)
-
-    def class_mentions(self, text: str) -> List[Tuple[str, str]]:
-        """(class, words) of every class mention in ``text``: for tests and for explaining a reading."""
-        doc = self._nlp.make_doc(text)
-        self.normaliser(doc)
-        return [(doc.vocab.strings[m], doc[s:e].text) for m, s, e in self._class_matcher(doc)]
 
     def extract(self, text: str, today: Optional[dt.date] = None) -> Extraction:
         """Findings and values in ``text`` (Devanagari is read in its Hinglish spelling, script.py)."""
@@ -405,8 +410,8 @@ class Extractor:
             status = fixed or self._status(fid, kind, categories, own)
             if status == PRESENT and fid in self._red_flags and fid not in self._history_present:
                 status = self._sentence_status(doc, span) or status
-            if status == PRESENT and self._denied_after_asking(doc, span):
-                status = ABSENT  # "can a strain cause numbness in the groin? I don't have any"
+            if status in (PRESENT, HYPOTHETICAL):
+                status = self._answered_back(doc, span) or status  # "...? I don't have any" / "That happened"
             if status is None:
                 continue
             if any(idx & tokens and (kind == KIND_MENTION or self._blocks(other, fid)) for tokens, other in taken):

@@ -139,6 +139,7 @@ def test_a_first_message_that_answers_every_safety_question_asks_none(visitor):
         ("are you a real person?", Kind.BOT_QUESTION, "not a doctor"),
         ("can I still train?", Kind.FAQ, "Walking, swimming"),
         ("what if I lose control of my bladder?", Kind.STATEMENT, "If that ever happens"),
+        ("what if my bladder goes?", Kind.STATEMENT, "If that ever happens"),
     ],
 )
 def test_questions_mid_interview_are_answered_and_the_question_comes_back(visitor, text, kind, expect):
@@ -203,3 +204,15 @@ def test_the_state_survives_its_json_round_trip(visitor):
     again = Consultation.from_dict(visitor.consultation.to_dict())
     assert again == visitor.consultation
     assert Consultation.from_dict({"mode": "nonsense", "findings": {"x": ["present"]}}) == Consultation()
+
+
+def test_asking_to_book_mid_interview_finishes_the_safety_questions_first(visitor):
+    visitor.say(START)
+    reply = visitor.say("can I just book an appointment?", Kind.BOOK)
+    assert "right after these few safety questions" in reply and SADDLE_Q in reply
+
+
+def test_goodbye_mid_interview_ends_it_with_the_warning_signs(visitor):
+    visitor.say(START)
+    reply = visitor.say("bye", Kind.GOODBYE)
+    assert "112" in reply and visitor.consultation.mode is Mode.IDLE

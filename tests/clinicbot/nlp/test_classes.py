@@ -77,7 +77,7 @@ def test_every_class_has_a_source_and_meaning_and_every_class_is_used():
     used = {c for rules in combos_.findings.values() for r in rules for c in r.all}
     used |= {r.not_near for rules in combos_.findings.values() for r in rules if r.not_near}
     used |= set(combos_.suppress) | {c for cs in combos_.suppress.values() for c in cs}
-    used |= {"own_story", "other_body", "denied_back"}  # read by the extractor itself
+    used |= {"own_story", "other_body", "denied_back", "affirmed_back", "condition"}  # read by the extractor itself  # read by the extractor itself
     for rule in combos_.sentence_rules:
         used |= rule.classes()
     assert set(classes) == used
@@ -106,6 +106,15 @@ WORDINGS = [
     ("i get no warning any more before i need a wee", "bladder_bowel_dysfunction", "present"),
     ("i have to push hard to get my wee started", "bladder_bowel_dysfunction", "present"),
     ("strained my lower back two weeks ago on rows", "bladder_bowel_dysfunction", None),
+    # the bladder or bowels "going" or "giving out"
+    ("my bladder just went in the middle of the set", "bladder_bowel_dysfunction", "present"),
+    ("what if my bowels give out?", "bladder_bowel_dysfunction", "hypothetical"),
+    ("went to the loo, bladder fine", "bladder_bowel_dysfunction", "absent"),
+    ("i peed normally and went to the gym", "bladder_bowel_dysfunction", None),
+    # a warning retold, then answered in the next sentence
+    ("GP said if my bum goes numb, go to A&E. Neither has happened", "saddle_numbness", "absent"),
+    ("they said if I can't pee go to A&E. That happened last night", "bladder_bowel_dysfunction", "present"),
+    ("can a strain cause numbness in the groin? I don't have any", "saddle_numbness", "absent"),
     # both legs by what they cannot do
     ("both knees buckle when i take the stairs", "bilateral_leg_weakness", "present"),
     ("dono taangon mein jaan nahi hai", "bilateral_leg_weakness", "present"),
