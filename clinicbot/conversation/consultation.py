@@ -227,9 +227,9 @@ class Consultation:
         if q.kind == "value":
             if q.value in values:
                 return True
-            m = (_BARE_AGE if q.value == "age" else _BARE_SIDE).match(turn.text)
+            m = (_BARE_AGE if q.reads == "number" else _BARE_SIDE).match(turn.text) if q.reads else None
             if m:
-                values[q.value] = int(m.group(1)) if q.value == "age" else m.group(1).lower()
+                values[q.value] = int(m.group(1)) if q.reads == "number" else m.group(1).lower()
                 return True
             if turn.kind is not Kind.UNCLEAR and not new:
                 self.answers[q.id] = UNKNOWN  # a ranking question may stay unknown
@@ -282,10 +282,14 @@ class Consultation:
 
     def _both_legs(self, turn: Turn, new: Dict[str, Observation]) -> None:
         """ "Both" said about a one-sided leg finding (a correction, or asked about the legs)."""
-        leg_question = self.pending in ("leg_symptoms", "bilateral_leg_weakness")
+        table = interview()
+        pending = self._question(self.pending)
+        leg_findings = set(table.both_legs) | set(table.both_legs.values())
+        leg_question = pending is not None and pending.finding in leg_findings
         if not words.says_both(turn.text) or not (words.is_correction(turn.text) or leg_question):
             return
-        if "pain_bilateral" in new or turn.findings.get("pain_bilateral") or "pain_side" in turn.values:
+        back = table.both_sides_of_the_back
+        if back["finding"] in new or back["value"] in turn.values:
             return  # "both sides" of the back
         result = assess(merge(self.findings, new), self.values)
         for source, target in interview().both_legs.items():
@@ -448,7 +452,7 @@ class Consultation:
         parts.append(a.disclaimer)
         buttons = []
         if level != Level.EMERGENCY.value:
-            parts.append(a.offer_booking["urgent" if level == Level.URGENT.value else "other"])
+            parts.append(a.offer_booking[Level.URGENT.value if level == Level.URGENT.value else "other"])
             buttons = YES_NO
         self.outcome = self._outcome(result, lines)
         self.mode, self.pending = Mode.OUTCOME, None

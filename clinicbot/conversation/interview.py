@@ -1,4 +1,4 @@
-"""The interview's questions, declared once in data/interview.yml and validated on load."""
+"""The interview's questions, declared once in clinicbot/data/interview.yml and validated on load."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pydantic import BaseModel, root_validator, validator
 from clinicbot.datafiles import load_yaml
 from clinicbot.vocabulary import vocabulary
 
-DATA = Path(__file__).parent / "data" / "interview.yml"
+DATA = Path(__file__).resolve().parent.parent / "data" / "interview.yml"  # shared with the triage rules
 
 
 class Question(BaseModel, extra="forbid"):
@@ -26,6 +26,7 @@ class Question(BaseModel, extra="forbid"):
     concrete: str = ""  # the one concrete re-ask after an unsure answer (emergency signs)
     ranking: bool = False  # a ranking question: may stay unknown
     ask_when_present: str = ""  # asked only when this finding (or derived flag) is present
+    reads: Literal["", "number", "side"] = ""  # a bare answer to a value question: "34", "left"
 
     @root_validator(skip_on_failure=True)
     def _known_ids(cls, values: dict) -> dict:
@@ -61,6 +62,7 @@ class Interview(BaseModel, extra="forbid"):
     questions: List[Question]
     suspect_questions: Dict[str, str]
     both_legs: Dict[str, str]
+    both_sides_of_the_back: Dict[str, str]
 
     @validator("questions")
     def _unique(cls, qs: List[Question]) -> List[Question]:
@@ -93,4 +95,8 @@ def interview() -> Interview:
     table = Interview.parse_obj(load_yaml(DATA))
     for target in table.both_legs.values():
         vocabulary().check_finding(target, "interview.yml both_legs")
+    back = table.both_sides_of_the_back
+    vocabulary().check_finding(back["finding"], "interview.yml both_sides_of_the_back")
+    if back["value"] not in vocabulary().values:
+        raise ValueError(f"interview.yml both_sides_of_the_back: unknown value {back['value']!r}")
     return table

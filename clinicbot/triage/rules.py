@@ -12,6 +12,8 @@ from clinicbot.datafiles import load_yaml
 from clinicbot.vocabulary import vocabulary
 
 DATA = Path(__file__).parent / "data" / "rules.yml"
+# The interview table: its red-flag questions, in order, are the screening order (declared once).
+INTERVIEW = Path(__file__).resolve().parent.parent / "data" / "interview.yml"
 
 
 class Threshold(BaseModel, extra="forbid"):
@@ -116,7 +118,20 @@ class RuleSet(BaseModel, extra="forbid"):
         return values
 
 
+def screening_order(interview: Path = INTERVIEW) -> List[str]:
+    """The red flags the interview table asks about as safety questions, in its order."""
+    vocab = vocabulary()
+    return [
+        str(q["finding"])
+        for q in load_yaml(interview)["questions"]
+        if q.get("kind") == "flag"
+        and not q.get("ranking")
+        and q.get("finding") in vocab.findings
+        and vocab.findings[q["finding"]].kind == "red_flag"
+    ]
+
+
 @cache
-def load_rules(path: Path = DATA) -> RuleSet:
-    """The validated rule set (cached per path)."""
-    return RuleSet.parse_obj(load_yaml(path))
+def load_rules(path: Path = DATA, interview: Path = INTERVIEW) -> RuleSet:
+    """The validated rule set (cached per path), with the screening order of the interview table."""
+    return RuleSet.parse_obj({**load_yaml(path), "screening_order": screening_order(interview)})

@@ -18,7 +18,13 @@ def test_levels_are_the_vocabulary_levels_in_order():
 
 def test_the_safety_questions_are_the_rules_screening_order():
     safety = [q.finding for q in interview().questions if q.safety]
-    assert safety == load_rules().screening_order
+    assert safety == load_rules().screening_order == [
+        "saddle_numbness",
+        "bladder_bowel_dysfunction",
+        "bilateral_leg_weakness",
+        "fever",
+        "leg_symptoms",
+    ]
 
 
 def test_every_emergency_question_has_one_concrete_re_ask():
