@@ -43,7 +43,7 @@ $(WIDGET): widget/package.json widget/package-lock.json $(wildcard widget/src/*)
 # second opinion (clinicbot/nlp/second_opinion.py) when its paraphrases or code changed.
 SECOND_OPINION := models/second_opinion.json
 train: $(MODEL) $(SECOND_OPINION)
-$(SECOND_OPINION): $(STAMP) clinicbot/nlp/data/paraphrases.yml clinicbot/nlp/second_opinion.py clinicbot/nlp/script.py
+$(SECOND_OPINION): $(STAMP) clinicbot/nlp/data/paraphrases.yml data/nlu/describe_symptoms.yml clinicbot/nlp/second_opinion.py clinicbot/nlp/script.py
 	$(BIN)/python -m clinicbot.nlp.second_opinion train $@
 $(MODEL): $(STAMP) config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml) $(shell find clinicbot/nlp clinicbot/rasa_nlu -name '*.py' -o -name '*.yml') clinicbot/vocabulary.py clinicbot/data/vocabulary.yml
 	$(BIN)/rasa train --fixed-model-name clinicbot --out models --quiet

@@ -22,14 +22,15 @@ from clinicbot.vocabulary import vocabulary
 ACTION_CONVERSE = "action_converse"
 # Slots: the consultation itself, and the three the interfaces promise (interfaces.md).
 CONSULTATION, TRIAGE_LEVEL, RED_FLAGS, LIKELY_CAUSES = "consultation", "triage_level", "red_flags", "likely_causes"
-SLOTS = (CONSULTATION, TRIAGE_LEVEL, RED_FLAGS, LIKELY_CAUSES)
+LANGUAGE = "language"  # en, hi-Latn or hi: the visitor's language (issue 16)
+SLOTS = (CONSULTATION, TRIAGE_LEVEL, RED_FLAGS, LIKELY_CAUSES, LANGUAGE)
 FAQ_PREFIX = "faq_"
 # What each intent of domain.yml is, as a kind of turn (a test checks every intent is here).
 KINDS: Dict[str, Kind] = {
     "affirm": Kind.YES,
     "deny": Kind.NO,
-    "describe_symptoms": Kind.STATEMENT,
-    "emergency": Kind.STATEMENT,
+    "describe_symptoms": Kind.SYMPTOMS,
+    "emergency": Kind.SYMPTOMS,
     "request_booking": Kind.BOOK,
     "cancel": Kind.CANCEL,
     "bot_challenge": Kind.BOT_QUESTION,
@@ -102,6 +103,7 @@ class ActionConverse(Action):
             TRIAGE_LEVEL: step.level,
             RED_FLAGS: step.red_flags,
             LIKELY_CAUSES: step.likely_causes,
+            LANGUAGE: consultation.language,
         }
         # Only what changed: every event is stored and replayed with the tracker.
         return [SlotSet(k, v) for k, v in slots.items() if tracker.get_slot(k) != v]

@@ -19,7 +19,15 @@ _TIME = re.compile(
     r"\b(?:at\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)|\bat\s+(\d{1,2})(?:[:.](\d{2}))?\b|\b(\d{1,2})[:.](\d{2})\b",
     re.I,
 )
-_NAME_LEAD = re.compile(r"^\s*(?:my name is|my name's|name is|name:|i am|i'm|im|this is|it's|its)\s+", re.I)
+# Word edges that hold for Devanagari too (its vowel signs are not word characters to `\b`).
+_START, _END = r"(?<![\w\u0900-\u097f])", r"(?![\w\u0900-\u097f])"
+_DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
+_NAME_LEAD = re.compile(
+    r"^\s*(?:my name is|my name's|name is|name:|i am|i'm|im|this is|it's|its|mera naam|mera nam|naam|"
+    r"main|mai|मेरा नाम|नाम)\s+",
+    re.I,
+)
+_NAME_TAIL = re.compile(r"\s+(?:hai|he|hoon|hu|है|हूँ|हूं)\s*[.!]?\s*$", re.I)
 
 
 def parse_phone(text: str, settings: Optional[Clinic] = None) -> Optional[str]:
@@ -35,7 +43,7 @@ def parse_phone(text: str, settings: Optional[Clinic] = None) -> Optional[str]:
 
 def parse_name(text: str, settings: Optional[Clinic] = None) -> Optional[str]:
     """A person's name from an answer such as "Ravi Kumar" or "my name is Ravi", else None."""
-    name = _NAME_LEAD.sub("", text or "").strip(" .,!")
+    name = _NAME_TAIL.sub("", _NAME_LEAD.sub("", text or "")).strip(" .,!")
     if " ".join(name.lower().split()) in (settings or clinic()).booking.not_names:
         return None
     if not (2 <= len(name) <= 80) or any(ch.isdigit() or ch in "<>@/\\{}[]" for ch in name):
@@ -48,7 +56,7 @@ def parse_name(text: str, settings: Optional[Clinic] = None) -> Optional[str]:
 def match_location(text: str, settings: Optional[Clinic] = None) -> Optional[str]:
     """The clinic location a visitor means ("Noida", "sector 47", "KDSG", typos), else None."""
     c = settings or clinic()
-    low = re.sub(r"[^a-z0-9 ]", " ", (text or "").lower())
+    low = re.sub(r"[^a-z0-9\u0900-\u097f ]", " ", (text or "").translate(_DEVANAGARI_DIGITS).lower())
     low = " ".join(low.split())
     aliases = {a: loc.id for loc in c.locations for a in [loc.id.replace("_", " "), *loc.aliases]}
     words = low.split()
@@ -83,9 +91,14 @@ def parse_time(text: str, now: Optional[dt.datetime] = None, settings: Optional[
     c = settings or clinic()
     tz = ZoneInfo(c.hours.timezone)
     now = (now or dt.datetime.now(tz)).astimezone(tz)
-    low = " " + (text or "").lower().strip() + " "
+    low = " " + (text or "").translate(_DEVANAGARI_DIGITS).lower().strip() + " "
     for short, full in sorted(c.booking.shorthand.items(), key=lambda x: -len(x[0])):
         low = re.sub(rf"\b{re.escape(short)}\b", full, low)
+    for short, full in sorted(c.booking.shorthand_hi.items(), key=lambda x: -len(x[0])):
+        low = re.sub(rf"{_START}{re.escape(short)}{_END}", f" {full} ", low)
+    if c.booking.clock_words:
+        clock_words = "|".join(re.escape(w) for w in c.booking.clock_words)
+        low = re.sub(rf"(\d{{1,2}})(?:[:.](\d{{2}}))?\s*(?:{clock_words}){_END}", lambda m: f" at {m.group(1)}:{m.group(2) or '00'} ", low)
     clock: Optional[dt.time] = None
     m = _TIME.search(low)
     if m:
@@ -118,7 +131,9 @@ def parse_time(text: str, now: Optional[dt.datetime] = None, settings: Optional[
             return TimeAnswer(None, "unparsed")
         day = parsed.date()
         # dateparser fills a missing time with the current one; only an explicit time counts.
-        if clock is None and parsed.time().replace(microsecond=0) != base.time().replace(microsecond=0):
+        # A bare day ("monday") comes back at midnight: that is no time either.
+        explicit = parsed.time().replace(microsecond=0) not in (base.time().replace(microsecond=0), dt.time(0, 0))
+        if clock is None and explicit:
             clock = parsed.time().replace(second=0, microsecond=0)
     if clock is None and day is None:
         return TimeAnswer(None, "unparsed")

@@ -15,6 +15,7 @@ from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 ROOT = Path(__file__).resolve().parents[1]
 LOOKUPS = ROOT / "data" / "lookups.yml"
 BLIND = ROOT / "tests" / "nlu" / "blind_intents.yml"
+BLINDS = [BLIND, ROOT / "tests" / "nlu" / "blind_intents_hi_latn.yml", ROOT / "tests" / "nlu" / "blind_intents_hi.yml"]
 TRAINING = sorted((ROOT / "data" / "nlu").glob("*.yml"))  # one file per intent
 
 
@@ -205,9 +206,10 @@ def test_laughter_regex_matches_laughter_only():
         assert not any(p.search(word) for p in patterns), word
 
 
-def test_blind_set_covers_every_intent_with_plain_text():
+@pytest.mark.parametrize("path", BLINDS, ids=lambda p: p.name)
+def test_blind_set_covers_every_intent_with_plain_text(path):
     domain = Domain.load(str(ROOT / "domain.yml"))
-    blind = RasaYAMLReader().read(BLIND)
+    blind = RasaYAMLReader().read(path)
     counts: Dict[str, int] = {}
     for message in blind.intent_examples:
         counts[message.get("intent")] = counts.get(message.get("intent"), 0) + 1
@@ -216,14 +218,15 @@ def test_blind_set_covers_every_intent_with_plain_text():
     assert min(counts.values()) >= 20
 
 
-def test_blind_set_never_contradicts_the_training_labels():
+@pytest.mark.parametrize("path", BLINDS, ids=lambda p: p.name)
+def test_blind_set_never_contradicts_the_training_labels(path):
     """A text may be in both (short chat phrases recur), but never with two different intents."""
     training = {
         normalise(m.get("text")): m.get("intent")
         for path in TRAINING
         for m in RasaYAMLReader().read(path).intent_examples
     }
-    for message in RasaYAMLReader().read(BLIND).intent_examples:
+    for message in RasaYAMLReader().read(path).intent_examples:
         text = normalise(message.get("text"))
         assert training.get(text, message.get("intent")) == message.get("intent"), text
 

@@ -86,6 +86,8 @@ class BookingSettings(BaseModel, extra="forbid"):
     not_names: List[str] = []
     parts_of_day: Dict[str, str]
     shorthand: Dict[str, str]
+    shorthand_hi: Dict[str, str] = {}
+    clock_words: List[str] = []
     retention_days: int
     texts: Dict[str, str]
 

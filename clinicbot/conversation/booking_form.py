@@ -15,6 +15,7 @@ from clinicbot.content import clinic
 from clinicbot.conversation.kinds import Kind
 from clinicbot.conversation.records import BookingRequest
 from clinicbot.conversation.step import Button, Say
+from clinicbot.conversation.wording import Wording
 
 NAME, PHONE, LOCATION, TIME, CONSENT, CONFIRM = "name", "phone", "location", "time", "consent", "confirm"
 FIELDS = (NAME, PHONE, LOCATION, TIME, CONSENT, CONFIRM)
@@ -39,13 +40,9 @@ READERS: Dict[str, Tuple[Callable[[str], Optional[str]], str]] = {
 }
 
 
-def text(key: str, **kwargs: Any) -> str:
-    """A booking text of clinic.yml, filled in."""
-    c = clinic()
-    return c.booking.texts[key].format(phone=kwargs.pop("phone", c.phone), **kwargs)
-
-
-YES_NO = [Button("Yes", Kind.YES), Button("No", Kind.NO)]
+def yes_no(w: Wording) -> List[Button]:
+    """Yes and No quick replies in the visitor's language."""
+    return [Button(w.buttons["yes"], Kind.YES), Button(w.buttons["no"], Kind.NO)]
 
 
 @dataclass
@@ -73,32 +70,36 @@ class BookingForm:
             return None
         return next((f for f in FIELDS if not self.answers.get(f)), None)
 
-    def ask(self, urgent: bool) -> Say:
+    def ask(self, urgent: bool, w: Wording) -> Say:
         """The pending question."""
         f = self.pending
         if f == TIME:
             if urgent:
-                return Say(text("ask_time_urgent", earliest=booking.say_time(booking.earliest_slot())))
-            return Say(text("ask_time"))
+                return Say(w.booking_text("ask_time_urgent", earliest=w.say_time(booking.earliest_slot())))
+            return Say(w.booking_text("ask_time"))
         if f == CONSENT:
-            return Say(text("consent", months=max(1, round(clinic().booking.retention_days / 30))), YES_NO)
+            months = max(1, round(clinic().booking.retention_days / 30))
+            return Say(w.booking_text("consent", months=months), yes_no(w))
         if f == CONFIRM:
             when = self.answers.get(TIME)
             return Say(
-                text(
+                w.booking_text(
                     "summary",
                     name=self.answers.get(NAME),
                     phone=self.answers.get(PHONE),
                     location=clinic().location_name(str(self.answers.get(LOCATION))),
-                    time=booking.say_time(dt.datetime.fromisoformat(when)) if when else "",
+                    time=w.say_time(dt.datetime.fromisoformat(when)) if when else "",
                 ),
-                YES_NO,
+                yes_no(w),
             )
         if f == LOCATION:
-            return Say(text("ask_location"), [Button(loc.name, None, loc.aliases[0]) for loc in clinic().locations])
-        return Say(text(f"ask_{f}"))
+            buttons = [Button(loc.name, None, loc.aliases[0]) for loc in clinic().locations]
+            return Say(w.booking_text("ask_location"), buttons)
+        return Say(w.booking_text(f"ask_{f}"))
 
-    def answer(self, kind: Kind, said: str, urgent: bool, now: Optional[dt.datetime] = None) -> List[Say]:
+    def answer(
+        self, kind: Kind, said: str, urgent: bool, w: Wording, now: Optional[dt.datetime] = None
+    ) -> List[Say]:
         """Reads a reply to the pending question; what to say before the next question."""
         f = self.pending
         if f is None:
@@ -117,9 +118,9 @@ class BookingForm:
             if parsed:
                 self.answers[f] = parsed
                 return []
-            return self._fail(f, problem)
+            return self._fail(f, problem, w)
         if f == TIME:
-            return self._time(kind, said, urgent, now)
+            return self._time(kind, said, urgent, w, now)
         if f == CONSENT:
             if kind is Kind.YES:
                 self.answers[CONSENT] = (now or dt.datetime.now(dt.timezone.utc)).isoformat()
@@ -127,32 +128,32 @@ class BookingForm:
             if kind is Kind.NO:
                 self.ended = DECLINED
                 return []
-            return self._fail(CONSENT, "yes_no")
+            return self._fail(CONSENT, "yes_no", w)
         if kind is Kind.YES:
             self.answers[CONFIRM] = "yes"
             return []
         changes = _changes(said)
         self.answers.update(changes)
-        return [] if changes else [Say(text("what_change"))]
+        return [] if changes else [Say(w.booking_text("what_change"))]
 
-    def _time(self, kind: Kind, said: str, urgent: bool, now: Optional[dt.datetime]) -> List[Say]:
+    def _time(self, kind: Kind, said: str, urgent: bool, w: Wording, now: Optional[dt.datetime]) -> List[Say]:
         if kind is Kind.YES and urgent:
             when: Optional[dt.datetime] = booking.earliest_slot()
         else:
             parsed = booking.parse_time(said, now)
             if parsed.problem:
-                return self._fail(TIME, f"bad_time_{parsed.problem}")
+                return self._fail(TIME, f"bad_time_{parsed.problem}", w)
             when = parsed.when
         assert when is not None
         self.answers[TIME] = when.isoformat()
-        return [Say(text("read_back", time=booking.say_time(when)))]
+        return [Say(w.booking_text("read_back", time=w.say_time(when)))]
 
-    def _fail(self, f: str, key: str) -> List[Say]:
+    def _fail(self, f: str, key: str, w: Wording) -> List[Say]:
         self.tries[f] = self.tries.get(f, 0) + 1
         if self.tries[f] >= clinic().booking.max_tries:
             self.ended = ABORTED
-            return [Say(text("too_many_tries"))]
-        return [Say(text(key))]
+            return [Say(w.booking_text("too_many_tries"))]
+        return [Say(w.booking_text(key))]
 
     def request(self) -> BookingRequest:
         """The confirmed request."""

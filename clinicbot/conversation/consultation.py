@@ -15,18 +15,19 @@ from typing import Any, Dict, List, Optional
 from zoneinfo import ZoneInfo
 
 from clinicbot.assessment import merge
-from clinicbot.content import advice, clinic
+from clinicbot.content import clinic
 from clinicbot.conversation import words
-from clinicbot.conversation.booking_form import YES_NO, BookingForm
-from clinicbot.conversation.booking_form import text as booking_text
+from clinicbot.conversation.booking_form import BookingForm, yes_no
 from clinicbot.conversation.escalation import escalation_level
 from clinicbot.conversation.interview import Question, interview
 from clinicbot.conversation.kinds import Kind, Level, Mode
+from clinicbot.conversation.language import follow, requested
 from clinicbot.conversation.records import Outcome, Recorder
 from clinicbot.conversation.step import Say, Step
-from clinicbot.conversation.texts import texts
 from clinicbot.conversation.turn import Turn
+from clinicbot.conversation.wording import ENGLISH, LANGUAGES, Wording, wording
 from clinicbot.triage.engine import Observation, TriageResult, assess
+from clinicbot.triage.explain import explain
 from clinicbot.triage.rules import load_rules
 from clinicbot.vocabulary import ABSENT, HYPOTHETICAL, PRESENT, vocabulary
 
@@ -55,6 +56,12 @@ class Consultation:
     form: BookingForm = field(default_factory=BookingForm)
     booking_saved: bool = False
     outcome: Optional[Outcome] = None  # the last outcome the visitor was told
+    language: Optional[str] = None  # en, hi-Latn or hi: replies follow it (None until the first message)
+
+    @property
+    def w(self) -> Wording:
+        """What the visitor reads, in their language."""
+        return wording(self.language or ENGLISH)
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -72,6 +79,7 @@ class Consultation:
             "form": self.form.to_dict(),
             "booking_saved": self.booking_saved,
             "outcome": self.outcome.to_dict() if self.outcome else None,
+            "language": self.language,
         }
 
     @classmethod
@@ -101,6 +109,7 @@ class Consultation:
             form=BookingForm.from_dict(data.get("form")),
             booking_saved=bool(data.get("booking_saved")),
             outcome=Outcome.from_dict(outcome) if isinstance(outcome, dict) else None,
+            language=data.get("language") if data.get("language") in LANGUAGES else None,
         )
 
     # -- assessment ----------------------------------------------------------------------------
@@ -135,6 +144,7 @@ class Consultation:
                 "suspected": list(self.suspected),
                 "answers": dict(self.answers),
                 "unsure": dict(self.unsure),
+                "language": self.language or ENGLISH,
             },
         )
 
@@ -190,12 +200,12 @@ class Consultation:
         return fid in result.red_flags or (o is not None and o.status == PRESENT)
 
     def _ask(self, qid: str) -> Say:
+        w = self.w
         if qid.startswith(SUSPECT):
-            return Say(interview().suspect_questions[qid[len(SUSPECT) :]], YES_NO)
+            return Say(w.suspect_questions[qid[len(SUSPECT) :]], yes_no(w))
         q = interview().question(qid)
-        if self.answers.get(qid) == UNSURE and q.concrete:
-            return Say(q.concrete, YES_NO)
-        return Say(q.text, YES_NO if q.kind == "flag" else [])
+        concrete = self.answers.get(qid) == UNSURE and bool(q.concrete)
+        return Say(w.question(qid, concrete), yes_no(w) if q.kind == "flag" else [])
 
     # -- reading an answer ---------------------------------------------------------------------
 
@@ -221,7 +231,7 @@ class Consultation:
                 return True
             if words.yes_no(turn.text) is Kind.UNSURE:
                 new[q.finding] = Observation(PRESENT, turn.text)
-                says.append(Say(texts().unsure_counted.format(label=vocabulary().findings[q.finding].label)))
+                says.append(Say(self.w.text("unsure_counted", label=self.w.labels[q.finding])))
                 return True
             return False
         if q.kind == "value":
@@ -271,10 +281,10 @@ class Consultation:
             level = vocabulary().findings[finding].level
             if level == Level.EMERGENCY.value and concrete and self.unsure[qid] == 1:
                 self.answers[qid] = UNSURE  # the level is at least urgent now; one concrete question
-                says.append(Say(texts().unsure_emergency))
+                says.append(Say(self.w.text("unsure_emergency")))
                 return False
             new[finding] = Observation(PRESENT, turn.text)
-            says.append(Say(texts().unsure_counted.format(label=vocabulary().findings[finding].label)))
+            says.append(Say(self.w.text("unsure_counted", label=self.w.labels[finding])))
         else:
             return False
         self.answers.pop(qid, None)
@@ -303,8 +313,12 @@ class Consultation:
         """One visitor turn: what to say, and the state the channels show."""
         says: List[Say] = []
         turn = _plain_kind(turn)
+        asked = requested(turn.text)
+        self.language = follow(self.language, turn.text)
+        if asked and not _speaks(turn):
+            return self._switched(says)
         if turn.cut:
-            says.append(Say(advice().truncated.format(kept=clinic().max_message_chars, cut=turn.cut)))
+            says.append(Say(self.w.advice.truncated.format(kept=clinic().max_message_chars, cut=turn.cut)))
         if self.booking_saved and recorder is not None:
             _quietly("appending to a stored conversation", recorder.append)
         before = self.result()
@@ -331,15 +345,15 @@ class Consultation:
         if self.mode is Mode.EMERGENCY:
             self._aside(turn, says)
             if turn.kind is Kind.BOOK:
-                says.append(Say(texts().emergency_no_booking))
-            says.append(Say(texts().emergency_again))
+                says.append(Say(self.w.text("emergency_no_booking")))
+            says.append(Say(self.w.text("emergency_again")))
         elif level == Level.EMERGENCY.value:
             self._tell_outcome(result, says)
             self.mode, self.pending = Mode.EMERGENCY, None
         else:
             if worries:
-                labels = " or ".join(vocabulary().findings[f].label for f in worries)
-                says.append(Say(advice().hypothetical.format(flags=labels)))
+                labels = " / ".join(self.w.labels[f] for f in worries)
+                says.append(Say(self.w.advice.hypothetical.format(flags=labels)))
             fresh = [f for f in result.red_flags if f not in before.red_flags]
             self._route(turn, result, answered, fresh, says, recorder, now)
         if escalated and recorder is not None:
@@ -347,6 +361,18 @@ class Consultation:
             if _quietly("recording an escalation", recorder.escalation, escalated, outcome, self.booking_saved):
                 step.escalation = escalated
         return step
+
+    def _switched(self, says: List[Say]) -> Step:
+        """The visitor asked for another language: say so in it, then the pending question again."""
+        says.append(Say(self.w.text("switched")))
+        if self.mode is Mode.INTERVIEW and self.pending:
+            says.append(self._ask(self.pending))
+        elif self.mode is Mode.BOOKING and self.form.pending:
+            says.append(self.form.ask(self.level == Level.URGENT.value, self.w))
+        elif self.mode is Mode.EMERGENCY:
+            says.append(Say(self.w.text("emergency_again")))
+        result = self.result()
+        return Step(says, self.level, list(result.red_flags), result.cause_ids if self.level else [])
 
     def _route(
         self,
@@ -365,14 +391,14 @@ class Consultation:
                 self._stop(result, says)
             elif turn.kind is Kind.GOODBYE and not answered:
                 self.mode, self.pending = Mode.IDLE, None
-                says.append(Say(texts().goodbye))
+                says.append(Say(self.w.text("goodbye")))
             elif turn.kind is Kind.BOOK and not speaks:
-                says.extend([Say(texts().book_after_questions), self._ask(str(self.pending))])
+                says.extend([Say(self.w.text("book_after_questions")), self._ask(str(self.pending))])
             elif answered or speaks or self._asked_elsewhere(result):
                 self._continue(result, says)
             else:
                 if not self._aside(turn, says) and not says:
-                    says.append(Say(texts().reask if self._is_safety(self.pending) else texts().unclear))
+                    says.append(Say(self.w.text("reask" if self._is_safety(self.pending) else "unclear")))
                 says.append(self._ask(str(self.pending)))
             return
         if self.mode is Mode.BOOKING:
@@ -383,18 +409,18 @@ class Consultation:
             self._start_booking(says)
         elif turn.kind is Kind.NO and offered:
             self.mode = Mode.IDLE
-            says.append(Say(texts().anything_else))
+            says.append(Say(self.w.text("anything_else")))
         elif turn.kind is Kind.CANCEL:
             self.mode = Mode.IDLE
-            says.append(Say(texts().cancelled))
+            says.append(Say(self.w.text("cancelled")))
         elif turn.kind in (Kind.FAQ, Kind.BOT_QUESTION, Kind.GOODBYE):
             self._aside(turn, says)
             if fresh:
                 self._announce(result, fresh, says)
-        elif speaks:
+        elif speaks or turn.kind is Kind.SYMPTOMS:
             self._continue(result, says)
         elif not self._aside(turn, says) and not says:
-            says.append(Say(texts().out_of_scope if turn.kind is Kind.OUT_OF_SCOPE else texts().unclear))
+            says.append(Say(self.w.text("out_of_scope" if turn.kind is Kind.OUT_OF_SCOPE else "unclear")))
 
     def _asked_elsewhere(self, result: TriageResult) -> bool:
         q = self._question(self.pending)
@@ -406,13 +432,13 @@ class Consultation:
 
     def _aside(self, turn: Turn, says: List[Say]) -> bool:
         """Answers a turn that is not an answer: an FAQ, a question about the bot, a greeting."""
-        t = texts()
+        w = self.w
         answer = {
-            Kind.FAQ: advice().faq.get(turn.faq, ""),
-            Kind.BOT_QUESTION: t.about_bot,
-            Kind.GREET: t.greet if self.mode is Mode.IDLE else "",
-            Kind.THANKS: t.thanks if self.mode is not Mode.INTERVIEW else "",
-            Kind.GOODBYE: t.goodbye,
+            Kind.FAQ: w.advice.faq.get(turn.faq, ""),
+            Kind.BOT_QUESTION: w.text("about_bot"),
+            Kind.GREET: w.text("greet") if self.mode is Mode.IDLE else "",
+            Kind.THANKS: w.text("thanks") if self.mode is not Mode.INTERVIEW else "",
+            Kind.GOODBYE: w.text("goodbye"),
         }.get(turn.kind, "")
         if answer:
             says.append(Say(answer))
@@ -434,17 +460,17 @@ class Consultation:
             self._tell_outcome(result, says)
         else:
             self.mode = Mode.IDLE
-            says.append(Say(advice().stopped))
+            says.append(Say(self.w.advice.stopped))
 
     def _tell_outcome(self, result: TriageResult, says: List[Say]) -> None:
         """The outcome: level, reasons, the clinic's advice, the disclaimer and (below emergency) the offer."""
-        a = advice()
+        w = self.w
+        a = w.advice
         level = self._level(result)
-        lines = [a.explain.level.format(level_text=vocabulary().levels[level]), *result.explanation[1:]]
+        lines = [a.explain.level.format(level_text=w.levels[level]), *self._explanation(result)[1:]]
         floor = self._floor()
         if floor is not None and level != result.level:
-            label = vocabulary().findings[floor.finding].label
-            lines.append(texts().explain_unsure.format(label=label, level_text=vocabulary().levels[level]))
+            lines.append(w.text("explain_unsure", label=w.labels[floor.finding], level_text=w.levels[level]))
         parts = [a.levels[level], *lines[1:]]
         top = result.likely_causes[0].id if result.likely_causes else None
         if top and level != Level.EMERGENCY.value:
@@ -453,22 +479,28 @@ class Consultation:
         buttons = []
         if level != Level.EMERGENCY.value:
             parts.append(a.offer_booking[Level.URGENT.value if level == Level.URGENT.value else "other"])
-            buttons = YES_NO
+            buttons = yes_no(w)
         self.outcome = self._outcome(result, lines)
         self.mode, self.pending = Mode.OUTCOME, None
         says.append(Say("\n\n".join(parts), buttons))
 
     def _announce(self, result: TriageResult, fresh: List[str], says: List[Say]) -> None:
         """A red flag that appears outside the interview: what it means, at once."""
-        labels = [vocabulary().findings[f].label for f in fresh]
-        explain = [line for line in result.explanation[1:] if any(label in line for label in labels)]
-        says.append(Say("\n\n".join([advice().levels[self._level(result)], *explain])))
+        labels = [self.w.labels[f] for f in fresh]
+        lines = [line for line in self._explanation(result)[1:] if any(label in line for label in labels)]
+        says.append(Say("\n\n".join([self.w.advice.levels[self._level(result)], *lines])))
+
+    def _explanation(self, result: TriageResult) -> List[str]:
+        """The engine's reasons in the visitor's language."""
+        if self.w.language == ENGLISH:
+            return list(result.explanation)
+        return explain(result, self.findings, self.values, result.level_reason, self.w.explain_words())
 
     # -- booking -------------------------------------------------------------------------------
 
     def _start_booking(self, says: List[Say]) -> None:
         self.mode, self.pending, self.form = Mode.BOOKING, None, BookingForm()
-        says.append(self.form.ask(self.level == Level.URGENT.value))
+        says.append(self.form.ask(self.level == Level.URGENT.value, self.w))
 
     def _booking(
         self,
@@ -483,23 +515,21 @@ class Consultation:
             self._announce(result, fresh, says)
         urgent = self.level == Level.URGENT.value
         if turn.kind in (Kind.FAQ, Kind.BOT_QUESTION) and self._aside(turn, says):
-            says.append(self.form.ask(urgent))
+            says.append(self.form.ask(urgent, self.w))
             return
-        says.extend(self.form.answer(turn.kind, turn.text, urgent, now))
+        says.extend(self.form.answer(turn.kind, turn.text, urgent, self.w, now))
         if self.form.pending:
-            says.append(self.form.ask(urgent))
+            says.append(self.form.ask(urgent, self.w))
             return
         self.mode = Mode.IDLE
         if self.form.ended:
             if self.form.ended != "aborted":
-                says.append(Say(booking_text(self.form.ended)))
+                says.append(Say(self.w.booking_text(self.form.ended)))
             return
         says.append(Say(self._save(recorder)))
 
     def _save(self, recorder: Optional[Recorder]) -> str:
         """Stores the confirmed request; the visitor gets the clinic's number if that fails."""
-        from clinicbot import booking
-
         request = self.form.request()
         try:
             if recorder is None:
@@ -507,16 +537,16 @@ class Consultation:
             saved = recorder.booking(request, self.current())
         except Exception as exc:  # the visitor gets the phone number; the log gets no personal data
             logger.error("saving a booking failed: %s", type(exc).__name__)
-            return booking_text("store_down")
+            return self.w.booking_text("store_down")
         self.booking_saved = True
         if not saved.created:  # this conversation already has a request: say so, never claim a new one
             local = saved.preferred_time.astimezone(ZoneInfo(clinic().hours.timezone))
-            return booking_text("already", time=booking.say_time(local))
-        return booking_text(
+            return self.w.booking_text("already", time=self.w.say_time(local))
+        return self.w.booking_text(
             "saved",
             phone=request.phone,
             location=clinic().location_name(request.location),
-            time=booking.say_time(request.preferred_time),
+            time=self.w.say_time(request.preferred_time),
         )
 
 
@@ -527,7 +557,7 @@ def _speaks(turn: Turn) -> bool:
 
 def _plain_kind(turn: Turn) -> Turn:
     """A statement or an unclear turn that says yes, no or unsure in words is that answer."""
-    if turn.kind in (Kind.STATEMENT, Kind.UNCLEAR) and not _speaks(turn):
+    if turn.kind in (Kind.SYMPTOMS, Kind.STATEMENT, Kind.UNCLEAR) and not _speaks(turn):
         said = words.yes_no(turn.text)
         if said is not None:
             return replace(turn, kind=said)

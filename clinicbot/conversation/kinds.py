@@ -20,7 +20,8 @@ class Kind(str, Enum):
     YES = "yes"
     NO = "no"
     UNSURE = "unsure"
-    STATEMENT = "statement"  # tells something: symptoms, a story, an answer in words
+    SYMPTOMS = "symptoms"  # tells about the back: starts or carries on the interview, findings or not
+    STATEMENT = "statement"  # tells something else, or an answer in words
     CANCEL = "cancel"
     FAQ = "faq"
     BOT_QUESTION = "bot_question"

@@ -31,6 +31,7 @@ class Texts(BaseModel, extra="forbid"):
     emergency_no_booking: str
     explain_unsure: str
     book_after_questions: str
+    switched: str
 
 
 @cache

@@ -25,10 +25,14 @@ import numpy as np
 
 from clinicbot.datafiles import load_yaml
 from clinicbot.nlp.script import to_latin
-from clinicbot.paths import SECOND_OPINION_MODEL
+from clinicbot.paths import ROOT, SECOND_OPINION_MODEL
 from clinicbot.vocabulary import vocabulary
 
 DATA = Path(__file__).parent / "data" / "paraphrases.yml"
+# The project's own ordinary back-pain stories (the describe_symptoms intent, in English, Hinglish and
+# Hindi), learnt as `none` too: without them a plain "deadlift ke baad se kamar mein dard hai" was
+# suspected of a sexual-function change (no paraphrase told a plain Hinglish story).
+STORIES = ROOT / "data" / "nlu" / "describe_symptoms.yml"
 MODEL = SECOND_OPINION_MODEL
 NONE = "none"
 NGRAMS = (2, 5)
@@ -138,9 +142,29 @@ def load_examples(path: Path = DATA) -> List[Dict[str, str]]:
     return out
 
 
+def plain_stories(path: Path = STORIES) -> List[Dict[str, str]]:
+    """The ordinary back-pain stories of the NLU training data, as `none` examples (none if missing)."""
+    if not path.exists():
+        return []
+    out = []
+    for block in load_yaml(path).get("nlu") or []:
+        for line in str(block.get("examples") or "").splitlines():
+            text = line.strip()[2:].strip() if line.strip().startswith("- ") else ""
+            if text:
+                out.append({"text": text, "flag": NONE})
+    return out
+
+
+def training_examples() -> List[Dict[str, str]]:
+    """Everything the model learns from: the paraphrases and the plain stories."""
+    return load_examples() + plain_stories()
+
+
 def data_fingerprint(path: Path = DATA) -> str:
     """A digest of the training data, this module and the script reader (a change retrains)."""
     digest = hashlib.sha256(path.read_bytes())
+    if STORIES.exists():
+        digest.update(STORIES.read_bytes())
     digest.update(Path(__file__).read_bytes())
     digest.update((Path(__file__).parent / "script.py").read_bytes())
     return digest.hexdigest()[:16]
@@ -176,7 +200,7 @@ def default_second_opinion(path: Optional[Path] = None) -> SecondOpinion:
         model = SecondOpinion.from_json(json.loads(model_path.read_text(encoding="utf-8")))
         if model.fingerprint == fingerprint:
             return model
-    return train(load_examples(), fingerprint=fingerprint)
+    return train(training_examples(), fingerprint=fingerprint)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -186,7 +210,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print("usage: python -m clinicbot.nlp.second_opinion train [PATH]", file=sys.stderr)
         return 2
     out = Path(args[1]) if len(args) == 2 else MODEL
-    model = train(load_examples(), fingerprint=data_fingerprint())
+    model = train(training_examples(), fingerprint=data_fingerprint())
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(model.to_json(), separators=(",", ":")), encoding="utf-8")
     print(f"second opinion: {len(model.vocab)} n-grams, {len(model.classes)} classes -> {out}")

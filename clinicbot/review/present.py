@@ -82,6 +82,9 @@ def explanation(outcome: Dict[str, Any]) -> List[str]:
     return [str(line) for line in outcome.get("explanation") or []]
 
 
+LANGUAGE_NAMES = {"en": "English", "hi-Latn": "Hinglish (Hindi in Latin letters)", "hi": "Hindi (Devanagari)"}
+
+
 def interview_lines(outcome: Dict[str, Any]) -> List[str]:
     """How the interview went, in words: flags asked about on the second opinion's suspicion, doubts."""
     from clinicbot.conversation.interview import interview
@@ -90,6 +93,9 @@ def interview_lines(outcome: Dict[str, Any]) -> List[str]:
     statuses = {str(f.get("id")): str(f.get("status") or "") for f in outcome.get("findings") or []}
     questions = {q.id: q for q in interview().questions}
     lines = []
+    language = LANGUAGE_NAMES.get(str(record.get("language") or ""))
+    if language:
+        lines.append(f"The conversation was in {language}; the transcript is as written.")
     for flag in record.get("suspected") or []:
         told = statuses.get(flag)
         lines.append(

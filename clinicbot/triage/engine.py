@@ -38,6 +38,7 @@ class TriageResult:
     unanswered_screening: List[str]
     rules_version: str
     reasons: Dict[str, str] = field(default_factory=dict)
+    level_reason: str = ""  # which level rule applied ("duration", "not_improving", ...), for the explanation
 
     @property
     def cause_ids(self) -> List[str]:
@@ -216,6 +217,7 @@ def assess(
         unanswered_screening=a.unanswered(),
         rules_version=rules.version,
         reasons=a.reasons,
+        level_reason=why,
     )
     result.explanation = explain(result, a.obs, dict(values or {}), why)
     return result

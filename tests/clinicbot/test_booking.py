@@ -90,3 +90,42 @@ def test_earliest_slot_is_in_opening_hours():
     slot = booking.earliest_slot(dt.datetime(2026, 11, 28, 17, 50, tzinfo=IST))  # Saturday evening
     assert slot == dt.datetime(2026, 11, 30, 10, 0, tzinfo=IST)  # Monday 10:00
     assert booking.say_time(slot) == "Monday 30 November at 10:00"
+
+
+HINDI_NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc)  # Tuesday 14:30 in Noida
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("kal subah 10 baje", "2026-12-02 10:00"),
+        ("parso shaam 5 baje", "2026-12-03 17:00"),
+        ("somvaar ko", "2026-12-07 10:00"),
+        ("agle shukravaar 4 baje", "2026-12-04 16:00"),
+        ("अगले मंगलवार 11 बजे", "2026-12-08 11:00"),
+        ("कल सुबह", "2026-12-02 10:30"),
+        ("१० बजे कल", "2026-12-02 10:00"),
+        ("monday", "2026-12-07 10:00"),  # a bare day is the opening time, not midnight
+    ],
+)
+def test_days_and_times_in_hinglish_and_hindi(said, expected):
+    answer = booking.parse_time(said, HINDI_NOW)
+    assert answer.problem is None and answer.when.strftime("%Y-%m-%d %H:%M") == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "place"), [("Greater Noida wala", "greater_noida"), ("सेक्टर 47", "noida"), ("ग्रेटर नोएडा", "greater_noida")]
+)
+def test_places_in_hinglish_and_hindi(said, place):
+    assert booking.match_location(said) == place
+
+
+@pytest.mark.parametrize(
+    ("said", "name"), [("mera naam Ravi hai", "Ravi"), ("मेरा नाम रवि कुमार है", "रवि कुमार"), ("main Sunita hoon", "Sunita")]
+)
+def test_names_in_hinglish_and_hindi_are_kept_as_written(said, name):
+    assert booking.parse_name(said) == name
+
+
+def test_a_phone_number_in_devanagari_digits():
+    assert booking.parse_phone("९८७६५ ४३२१०") == "+919876543210"

@@ -59,3 +59,22 @@ def test_a_long_message_mid_interview_is_acknowledged_as_cut():
     say(s, "my lower back hurts after deadlifts yesterday")
     reply = say(s, "no. " + "I was training and it went on and on. " * 130)
     assert "set the remaining" in reply
+
+
+def test_a_hinglish_visitor_is_answered_in_hinglish_then_in_hindi():
+    from clinicbot.conversation.wording import wording
+
+    w = wording("hi-Latn")
+    s = new_sender()
+    assert w.question("saddle_numbness") in say(s, "deadlift ke baad se kamar mein bahut dard hai")
+    assert w.question("bladder_bowel_dysfunction") in say(s, "nahi")
+    assert w.text("book_after_questions") in say(s, "appointment book karna hai")  # safety questions first
+    assert wording("hi").advice.levels["emergency"] in say(s, "मेरी कमर में दर्द है और पेशाब नहीं हो रहा")
+    assert wording("hi").text("emergency_again") in say(s, "ab kya karu?")  # every later turn repeats it
+
+
+def test_a_devanagari_emergency_is_told_in_hindi_with_the_numbers():
+    from clinicbot.conversation.wording import wording
+
+    reply = say(new_sender(), "मेरी कमर में दर्द है और पेशाब नहीं हो रहा")
+    assert wording("hi").advice.levels["emergency"] in reply and "112" in reply and "108" in reply

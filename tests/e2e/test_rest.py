@@ -10,6 +10,8 @@ import pytest
 import requests
 import yaml
 
+from clinicbot.conversation.wording import LANGUAGES, wording
+
 URL = os.environ.get("RASA_REST_URL", f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}/webhooks/rest/webhook")
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.e2e
@@ -78,7 +80,7 @@ def test_vignette_emergencies_through_rest():
     missed = []
     for v in vignettes:
         reply = say(new_sender(), v["text"])
-        is_emergency = "emergency department now" in reply
+        is_emergency = any(wording(lang).advice.levels["emergency"] in reply for lang in LANGUAGES)
         # a `known_miss` over-triage (its reason in the file) is reported by `make bench`, not hidden
         if (v["level"] == "emergency") != is_emergency and not (is_emergency and v.get("known_miss")):
             missed.append((v["id"], v["level"], reply[:80]))

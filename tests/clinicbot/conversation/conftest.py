@@ -38,7 +38,7 @@ class FakeRecorder:
         self.appended += 1
 
 
-def turn(text: str, kind: Kind = Kind.STATEMENT, faq: str = "", suspected: Optional[List[str]] = None) -> Turn:
+def turn(text: str, kind: Kind = Kind.SYMPTOMS, faq: str = "", suspected: Optional[List[str]] = None) -> Turn:
     """A message as the Rasa adapter would give it (the intent's kind given by the test)."""
     e = default_extractor().extract(text)
     values = {k: clean_value(k, v) for k, v in e.values.items() if clean_value(k, v) is not None}
@@ -53,7 +53,7 @@ class Visitor:
         self.recorder = FakeRecorder()
         self.step = Step()
 
-    def say(self, text: str, kind: Kind = Kind.STATEMENT, **kw: object) -> str:
+    def say(self, text: str, kind: Kind = Kind.SYMPTOMS, **kw: object) -> str:
         now = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc)
         # a round trip through the slot's JSON each turn, as in production
         self.consultation = Consultation.from_dict(self.consultation.to_dict())

@@ -19,6 +19,9 @@ from clinicbot.conversation.booking_form import (
     BookingForm,
 )
 from clinicbot.conversation.kinds import Kind
+from clinicbot.conversation.wording import wording
+
+W = wording("en")
 
 NOW = dt.datetime(2026, 12, 1, 4, 0, tzinfo=dt.timezone.utc)  # a Tuesday morning in India
 
@@ -43,7 +46,7 @@ def filled(**answers):
 )
 def test_each_answer(answers, kind, said, pending, value):
     form = filled(**answers)
-    form.answer(kind, said, urgent=False, now=NOW)
+    form.answer(kind, said, urgent=False, w=W, now=NOW)
     assert form.pending == pending
     if value:
         assert form.answers[value[0]] == value[1]
@@ -64,18 +67,18 @@ FULL = {NAME: "Ravi", PHONE: "+919876543210", LOCATION: "noida", TIME: "2026-12-
 )
 def test_consent_and_confirmation(answers, kind, said, ended, pending):
     form = filled(**answers)
-    form.answer(kind, said, urgent=False, now=NOW)
+    form.answer(kind, said, urgent=False, w=W, now=NOW)
     assert (form.ended, form.pending) == (ended, pending)
 
 
 def test_three_bad_answers_end_the_form_with_the_phone_number():
     form = filled(**{NAME: "Ravi"})
-    says = [form.answer(Kind.STATEMENT, "abc", urgent=False, now=NOW) for _ in range(3)]
+    says = [form.answer(Kind.STATEMENT, "abc", urgent=False, w=W, now=NOW) for _ in range(3)]
     assert form.ended == ABORTED and "call the clinic" in says[-1][0].text
 
 
 def test_an_urgent_visitor_may_take_the_earliest_slot():
     form = filled(**{NAME: "R", PHONE: "+919876543210", LOCATION: "noida"})
-    assert "earliest slot" in form.ask(urgent=True).text
-    form.answer(Kind.YES, "yes", urgent=True, now=NOW)
+    assert "earliest slot" in form.ask(urgent=True, w=W).text
+    form.answer(Kind.YES, "yes", urgent=True, w=W, now=NOW)
     assert form.pending == CONSENT and form.answers[TIME]

@@ -89,3 +89,22 @@ def test_train_command_writes_json(tmp_path, capsys):
 def test_a_message_of_one_or_two_words_is_suspected_of_nothing(model, text):
     eager = SecondOpinion(**{**model.__dict__, "threshold": 0.0})
     assert eager.suspects(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["squat ke baad kamar dard ho raha hai 2 din se", "my lower back aches after rows", "जिम के बाद से कमर में दर्द है"],
+)
+def test_a_plain_back_pain_story_is_suspected_of_nothing(text):
+    """The plain stories of the NLU data are learnt as `none` (before, Hinglish ones were suspected)."""
+    from clinicbot.nlp.second_opinion import default_second_opinion
+
+    assert default_second_opinion().suspects(text) == []
+
+
+def test_the_plain_stories_are_part_of_the_training_data():
+    from clinicbot.nlp.second_opinion import plain_stories, training_examples
+
+    stories = plain_stories()
+    assert len(stories) > 1000 and all(s["flag"] == "none" for s in stories)
+    assert len(training_examples()) == 1000 + len(stories)

@@ -41,7 +41,12 @@ EMERGENCY_TRIAGE = {
         'Because you said "numb between my legs": numbness between the legs is a warning sign.',
     ],
     "values": {"age": 34},
-    "interview": {"suspected": ["sexual_dysfunction"], "unsure": {"saddle_numbness": 2}, "answers": {"age": "unknown"}},
+    "interview": {
+        "suspected": ["sexual_dysfunction"],
+        "unsure": {"saddle_numbness": 2},
+        "answers": {"age": "unknown"},
+        "language": "hi-Latn",
+    },
 }
 
 

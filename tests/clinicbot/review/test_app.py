@@ -148,6 +148,7 @@ def test_detail_shows_outcome_explanation_and_highlights(signed_in, ids):
     assert "<dt>age</dt><dd>34</dd>" in html
     assert "second opinion suspected a new change in sexual function" in html and "not answered" in html
     assert "Not sure about numbness or tingling between the legs" in html and "(counted as present)" in html
+    assert "The conversation was in Hinglish" in html
     assert '<mark class="status-present" title="saddle_numbness: present">numb between my legs' in html
     assert '<mark class="status-absent" title="fever: absent">fever' in html
     assert f'href="/escalations/{ids["escalation"]}"' in html
