@@ -197,7 +197,7 @@ def blind_figures(out: Path, seen: Set[str], lang: str = "en") -> List[Figure]:
         truth, pred = labels(subset)
         value, interval = f1_interval(truth, pred) if truth else (None, None)
         figures.append(
-            Figure(key + suffix, label, value, "", target if key.endswith("f1") else None, len(subset), interval)
+            Figure(key + suffix, label, value, "", None, len(subset), interval, target if key.endswith("f1") else None)
         )
     return figures
 
