@@ -61,8 +61,8 @@ def read_turn(message: Mapping[str, Any]) -> Turn:
             suspected.append(str(e["value"]))
         elif role in statuses:
             add_finding(findings, str(name), str(role), str(e.get("value", "")))
-        elif clean_value(str(name), e.get("value")) is not None:
-            values[str(name)] = clean_value(str(name), e.get("value"))
+        elif (value := clean_value(str(name), e.get("value"))) is not None:
+            values[str(name)] = value
     text = str(message.get("text") or "")
     return Turn(text, kind, intent if kind is Kind.FAQ else "", findings, values, cut, suspected)
 

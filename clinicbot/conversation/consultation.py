@@ -121,8 +121,9 @@ class Consultation:
     def _floor(self) -> Optional[Question]:
         """An emergency question answered unsure once: the level is at least urgent until it is clear."""
         for qid, count in self.unsure.items():
-            if count and self.answers.get(qid) == UNSURE and self._question(qid) is not None:
-                return self._question(qid)
+            question = self._question(qid) if count and self.answers.get(qid) == UNSURE else None
+            if question is not None:
+                return question
         return None
 
     def _level(self, result: TriageResult) -> str:
