@@ -77,13 +77,18 @@ def transcript(tracker: Tracker) -> List[TranscriptMessage]:
     return out
 
 
-def dispatch(step: Step, dispatcher: CollectingDispatcher) -> None:
-    """Says the step's messages, with their quick replies as Rasa buttons."""
+def dispatch(step: Step, dispatcher: CollectingDispatcher, language: str) -> None:
+    """Says the step's messages, with their quick replies as Rasa buttons.
+
+    Each message carries, as Rasa's `custom` JSON, the visitor's language and, where the core gave them,
+    its card and what it expects; the channels' outputs send it with the text as one message.
+    """
     for say in step.says:
         buttons = [
             {"title": b.title, "payload": PAYLOADS.get(b.kind, b.reply) if b.kind else b.reply} for b in say.buttons
         ]
-        dispatcher.utter_message(text=say.text, buttons=buttons or None)
+        extra = {"language": language, "card": say.card, "expects": say.expects}
+        dispatcher.utter_message(text=say.text, buttons=buttons or None, json_message={k: v for k, v in extra.items() if v})
 
 
 class ActionConverse(Action):
@@ -97,7 +102,7 @@ class ActionConverse(Action):
         channel = str(tracker.get_latest_input_channel() or "rest")
         recorder = StoreRecorder(channel, tracker.sender_id, lambda: transcript(tracker))
         step = consultation.apply(read_turn(tracker.latest_message or {}), recorder)
-        dispatch(step, dispatcher)
+        dispatch(step, dispatcher, consultation.w.language)
         slots = {
             CONSULTATION: consultation.to_dict(),
             TRIAGE_LEVEL: step.level,

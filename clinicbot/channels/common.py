@@ -33,6 +33,42 @@ def parse_json(body: bytes) -> Optional[Dict[str, Any]]:
     return data if isinstance(data, dict) else None
 
 
+EXTRA = "clinicbot"  # the key under which a message's custom JSON reaches an output's send methods
+EMERGENCY_CARD = "emergency"
+
+
+class OneMessageOutput:
+    """A mixin for output channels: one bot message goes out as one message, with its extras.
+
+    The conversation sends each message's language, card and what it expects as Rasa's `custom`
+    JSON; Rasa's `send_response` would send that as a message of its own. Here it travels with the
+    text to `send_text_message` / `send_text_with_buttons` as the keyword argument `clinicbot`.
+    """
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        message = dict(message)
+        extra = message.pop("custom", None)
+        message[EXTRA] = extra if isinstance(extra, dict) else {}
+        await super().send_response(recipient_id, message)  # type: ignore[misc]
+
+
+def extras(kwargs: Mapping[str, Any]) -> Dict[str, Any]:
+    """The extras of a message (see OneMessageOutput): language, card, expects."""
+    extra = kwargs.get(EXTRA)
+    return extra if isinstance(extra, dict) else {}
+
+
+def numbers_first(text: str, extra: Mapping[str, Any]) -> str:
+    """An emergency card for a text-only channel: the numbers to call first, then the message."""
+    if extra.get("card") != EMERGENCY_CARD:
+        return text
+    from clinicbot.content import clinic
+
+    c = clinic()
+    numbers = " / ".join(n.number for n in c.emergency_numbers)
+    return f"\U0001F6A8 {numbers} \u00b7 {c.phone}\n\n{text}"
+
+
 async def deliver(channel: str, coro: Any) -> bool:
     """Awaits a send; a failure is logged without personal data and never reaches the webhook's answer."""
     try:

@@ -50,6 +50,17 @@ def _error(message: str, status: int, headers: Optional[Dict[str, str]] = None) 
     return response.json({"error": message}, status=status, headers=headers)
 
 
+class RestOutput(CollectingOutputChannel):
+    """Collects each bot message as one JSON object: text, buttons and its `custom` extras together."""
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        out: Dict[str, Any] = {"recipient_id": recipient_id, "text": message.get("text")}
+        for key in ("buttons", "custom", "image", "attachment"):
+            if message.get(key):
+                out[key] = message[key]
+        self.messages.append(out)
+
+
 class GuardedRestInput(RestInput):
     """Rasa's REST channel with its own id space (`rest:<sender>`) and an optional bearer token."""
 
@@ -105,7 +116,7 @@ class GuardedRestInput(RestInput):
             if not isinstance(text, str):
                 return _error("'message' must be a string", 400)
             metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
-            collector = CollectingOutputChannel()
+            collector = RestOutput()
             try:
                 await on_new_message(
                     UserMessage(text, collector, conversation, input_channel=self.name(), metadata=metadata)

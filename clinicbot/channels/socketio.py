@@ -114,6 +114,9 @@ def sender_of(session: str) -> str:
     return ids.widget_id(session)
 
 
+WIDGET_EXTRAS = ("language", "card", "expects")
+
+
 def quick_replies(buttons: Any) -> List[Dict[str, str]]:
     """Rasa buttons as the channel's quick replies (title and payload, both strings)."""
     out = []
@@ -140,17 +143,34 @@ def transcript(events: Iterable[Any], limit: int = HISTORY_LIMIT) -> List[Dict[s
                 out.append({"sender": "user", "text": shown})
             last_buttons = []
         elif kind == "bot":
-            buttons = quick_replies((getattr(event, "data", None) or {}).get("buttons"))
-            parts = [p for p in (text or "").strip().split("\n\n") if p] or ([""] if buttons else [])
-            for i, part in enumerate(parts):
-                last = i == len(parts) - 1
-                out.append({"sender": "bot", "text": part, "quick_replies": buttons if last else []})
+            data = getattr(event, "data", None) or {}
+            buttons = quick_replies(data.get("buttons"))
+            if text or buttons:
+                said: Dict[str, Any] = {"sender": "bot", "text": text or "", "quick_replies": buttons}
+                extra = data.get("custom")
+                if isinstance(extra, dict):
+                    said.update({k: extra[k] for k in WIDGET_EXTRAS if isinstance(extra.get(k), str)})
+                out.append(said)
             last_buttons = buttons
     return out[-limit:]
 
 
 class WidgetOutput(SocketIOOutput):
-    """Rasa's socket.io output, except that custom JSON can only go to the conversation's own room."""
+    """Rasa's socket.io output, except that one bot message is one `bot_uttered` (text, quick replies and
+    the extras: language, card, expects), and custom JSON can only go to the conversation's own room."""
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        out: Dict[str, Any] = {}
+        extra = message.get("custom")
+        if isinstance(extra, dict):
+            out.update({k: extra[k] for k in WIDGET_EXTRAS if isinstance(extra.get(k), str)})
+        if isinstance(message.get("text"), str):
+            out["text"] = message["text"]
+        replies = quick_replies(message.get("buttons"))
+        if replies:
+            out["quick_replies"] = replies
+        if out.get("text") or replies:
+            await self._send_message(recipient_id, out)
 
     async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
         message = {k: v for k, v in json_message.items() if k not in ("room", "to", "namespace", "skip_sid")}

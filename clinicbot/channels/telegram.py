@@ -18,7 +18,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from clinicbot.channels import ids
-from clinicbot.channels.common import deliver, env, parse_json
+from clinicbot.channels.common import OneMessageOutput, deliver, env, extras, numbers_first, parse_json
 
 logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -50,8 +50,11 @@ async def register_webhook(api: TelegramBotApi, public_base_url: str, secret: st
     )
 
 
-class TelegramOutput(OutputChannel):
-    """Sends text, and buttons as an inline keyboard, to the chat of a `telegram:<chat id>` conversation."""
+class TelegramOutput(OneMessageOutput, OutputChannel):
+    """Sends text, and buttons as an inline keyboard, to the chat of a `telegram:<chat id>` conversation.
+
+    One bot message is one Telegram message; an emergency card starts with the numbers to call.
+    """
 
     @classmethod
     def name(cls) -> str:
@@ -66,15 +69,18 @@ class TelegramOutput(OutputChannel):
         await self.api.call("sendMessage", {"chat_id": chat_id, **payload})
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        for part in text.strip().split("\n\n"):
-            await deliver("telegram", self._send(recipient_id, {"text": part}))
+        await deliver("telegram", self._send(recipient_id, {"text": numbers_first(text, extras(kwargs))}))
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
     ) -> None:
         keyboard = [[{"text": b["title"], "callback_data": str(b["payload"])[:64]}] for b in buttons]
         await deliver(
-            "telegram", self._send(recipient_id, {"text": text, "reply_markup": {"inline_keyboard": keyboard}})
+            "telegram",
+            self._send(
+                recipient_id,
+                {"text": numbers_first(text, extras(kwargs)), "reply_markup": {"inline_keyboard": keyboard}},
+            ),
         )
 
 

@@ -20,7 +20,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
 from clinicbot.channels import ids
-from clinicbot.channels.common import deliver, env
+from clinicbot.channels.common import OneMessageOutput, deliver, env, extras, numbers_first
 
 logger = logging.getLogger(__name__)
 PATH = "/webhooks/whatsapp/webhook"
@@ -50,8 +50,11 @@ class NumberedOptions:
         return text
 
 
-class TwilioWhatsAppOutput(OutputChannel):
-    """Sends WhatsApp messages through Twilio's REST API (aiohttp: the server never blocks)."""
+class TwilioWhatsAppOutput(OneMessageOutput, OutputChannel):
+    """Sends WhatsApp messages through Twilio's REST API (aiohttp: the server never blocks).
+
+    One bot message is one WhatsApp message; an emergency card starts with the numbers to call.
+    """
 
     @classmethod
     def name(cls) -> str:
@@ -71,12 +74,12 @@ class TwilioWhatsAppOutput(OutputChannel):
                     raise RuntimeError(f"Twilio refused the message ({resp.status})")
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await deliver("whatsapp", self._send(recipient_id, text))
+        await deliver("whatsapp", self._send(recipient_id, numbers_first(text, extras(kwargs))))
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
     ) -> None:
-        lines = [text, ""] + [f"{i}. {b['title']}" for i, b in enumerate(buttons, 1)] + ["Reply with a number."]
+        lines = [numbers_first(text, extras(kwargs)), ""] + [f"{i}. {b['title']}" for i, b in enumerate(buttons, 1)] + ["Reply with a number."]
         self.options.remember(recipient_id, [str(b["payload"]) for b in buttons])
         await deliver("whatsapp", self._send(recipient_id, "\n".join(lines)))
 

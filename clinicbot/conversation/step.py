@@ -19,10 +19,16 @@ class Button:
 
 @dataclass(frozen=True)
 class Say:
-    """One message to the visitor."""
+    """One message to the visitor.
+
+    `card` names how a channel should set it apart ("emergency": the emergency card, numbers first, with
+    call buttons); `expects` what it asks for ("name", "phone", "time", "place"), so an input can follow.
+    """
 
     text: str
     buttons: List[Button] = field(default_factory=list)
+    card: str = ""
+    expects: str = ""
 
 
 @dataclass

@@ -73,11 +73,14 @@ def test_read_turn_entities():
     assert turn.values == {"age": 34} and turn.cut == 120 and turn.suspected == ["sexual_dysfunction"]
 
 
-def test_dispatch_gives_buttons_as_payloads():
+def test_dispatch_gives_buttons_as_payloads_and_the_extras_as_custom_json():
     d = CollectingDispatcher()
-    adapter.dispatch(Step([Say("Q?", [Button("Yes", Kind.YES), Button("Noida", None, "noida")]), Say("plain")]), d)
+    says = [Say("Q?", [Button("Yes", Kind.YES), Button("Noida", None, "noida")], expects="place"), Say("!", card="emergency")]
+    adapter.dispatch(Step(says), d, "hi")
     assert d.messages[0]["buttons"] == [{"title": "Yes", "payload": "/affirm"}, {"title": "Noida", "payload": "noida"}]
-    assert d.messages[1]["text"] == "plain" and not d.messages[1]["buttons"]
+    assert d.messages[0]["custom"] == {"language": "hi", "expects": "place"}
+    assert d.messages[1]["text"] == "!" and not d.messages[1]["buttons"]
+    assert d.messages[1]["custom"] == {"language": "hi", "card": "emergency"}
 
 
 class Chat:

@@ -415,23 +415,25 @@ def test_the_secret_comes_from_the_environment_or_a_kept_file(tmp_path):
     assert oct(key.stat().st_mode & 0o777) == "0o600"
 
 
-def test_transcript_shows_user_and_bot_messages_with_button_titles():
+def test_transcript_shows_user_and_bot_messages_with_button_titles_and_extras():
     buttons = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
     events = [
         ActionExecuted("action_session_start"),
         SessionStarted(),
         UserUttered("my back hurts"),
-        BotUttered("Sorry to hear that.\n\nAny numbness?", {"buttons": buttons}),
+        BotUttered("Sorry to hear that.", {"custom": {"language": "en", "card": "", "other": 1}}),
+        BotUttered("Any numbness?", {"buttons": buttons, "custom": {"card": "emergency"}}),
         UserUttered("/deny"),
         BotUttered("Noted."),
         UserUttered("/deny"),
     ]
     assert transcript(events) == [
         {"sender": "user", "text": "my back hurts"},
-        {"sender": "bot", "text": "Sorry to hear that.", "quick_replies": []},
+        {"sender": "bot", "text": "Sorry to hear that.", "quick_replies": [], "language": "en", "card": ""},
         {
             "sender": "bot",
             "text": "Any numbness?",
+            "card": "emergency",
             "quick_replies": [
                 {"content_type": "text", "title": "Yes", "payload": "/affirm"},
                 {"content_type": "text", "title": "No", "payload": "/deny"},
