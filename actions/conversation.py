@@ -68,27 +68,41 @@ def read_turn(message: Mapping[str, Any]) -> Turn:
 
 
 def transcript(tracker: Tracker) -> List[TranscriptMessage]:
-    """Every user and bot message of the conversation with its time."""
+    """Every user and bot message of the conversation with its time; a button press as the button's title."""
     out = []
+    titles: Dict[str, str] = {}
     for e in tracker.events:
-        if e.get("event") in ("user", "bot") and e.get("text"):
-            when = dt.datetime.fromtimestamp(float(e.get("timestamp") or 0), tz=dt.timezone.utc)
-            out.append(TranscriptMessage("user" if e["event"] == "user" else "bot", str(e["text"]), when))
+        if e.get("event") not in ("user", "bot") or not e.get("text"):
+            continue
+        when = dt.datetime.fromtimestamp(float(e.get("timestamp") or 0), tz=dt.timezone.utc)
+        text = str(e["text"])
+        if e["event"] == "user":
+            out.append(TranscriptMessage("user", titles.get(text, text), when))
+        else:
+            buttons = (e.get("data") or {}).get("buttons") or []
+            titles = {str(b.get("payload")): str(b.get("title")) for b in buttons if isinstance(b, dict)}
+            out.append(TranscriptMessage("bot", text, when))
     return out
 
 
-def dispatch(step: Step, dispatcher: CollectingDispatcher, language: str) -> None:
+# The channels that keep the disclaimer in view themselves (the website widget pins it).
+PINNED_DISCLAIMER = {"socketio"}
+
+
+def dispatch(step: Step, dispatcher: CollectingDispatcher, language: str, channel: str = "") -> None:
     """Says the step's messages, with their quick replies as Rasa buttons.
 
     Each message carries, as Rasa's `custom` JSON, the visitor's language and, where the core gave them,
-    its card and what it expects; the channels' outputs send it with the text as one message.
+    its card and what it expects; the channels' outputs send it with the text as one message. A footnote
+    (the disclaimer) follows the text except where the channel pins it.
     """
     for say in step.says:
         buttons = [
             {"title": b.title, "payload": PAYLOADS.get(b.kind, b.reply) if b.kind else b.reply} for b in say.buttons
         ]
+        text = say.text if not say.footnote or channel in PINNED_DISCLAIMER else f"{say.text}\n\n{say.footnote}"
         extra = {"language": language, "card": say.card, "expects": say.expects}
-        dispatcher.utter_message(text=say.text, buttons=buttons or None, json_message={k: v for k, v in extra.items() if v})
+        dispatcher.utter_message(text=text, buttons=buttons or None, json_message={k: v for k, v in extra.items() if v})
 
 
 class ActionConverse(Action):
@@ -102,7 +116,7 @@ class ActionConverse(Action):
         channel = str(tracker.get_latest_input_channel() or "rest")
         recorder = StoreRecorder(channel, tracker.sender_id, lambda: transcript(tracker))
         step = consultation.apply(read_turn(tracker.latest_message or {}), recorder)
-        dispatch(step, dispatcher, consultation.w.language)
+        dispatch(step, dispatcher, consultation.w.language, channel)
         slots = {
             CONSULTATION: consultation.to_dict(),
             TRIAGE_LEVEL: step.level,

@@ -41,6 +41,17 @@ def parse_phone(text: str, settings: Optional[Clinic] = None) -> Optional[str]:
     return None
 
 
+def show_phone(e164: str, settings: Optional[Clinic] = None) -> str:
+    """A stored number as people read it: "+91 98110 23456" (international format); unreadable ones as given."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(e164, (settings or clinic()).booking.phone_region)
+    except phonenumbers.NumberParseException:
+        return e164
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+
+
 def parse_name(text: str, settings: Optional[Clinic] = None) -> Optional[str]:
     """A person's name from an answer such as "Ravi Kumar" or "my name is Ravi", else None."""
     name = _NAME_TAIL.sub("", _NAME_LEAD.sub("", text or "")).strip(" .,!")

@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional
 from zoneinfo import ZoneInfo
 
 from clinicbot.assessment import merge
+from clinicbot.booking import parse_phone, show_phone
 from clinicbot.content import clinic
 from clinicbot.conversation import words
 from clinicbot.conversation.booking_form import BookingForm, yes_no
@@ -23,7 +24,7 @@ from clinicbot.conversation.interview import Question, interview
 from clinicbot.conversation.kinds import Kind, Level, Mode
 from clinicbot.conversation.language import follow, requested
 from clinicbot.conversation.records import Outcome, Recorder
-from clinicbot.conversation.step import Say, Step
+from clinicbot.conversation.step import Button, Say, Step
 from clinicbot.conversation.turn import Turn
 from clinicbot.conversation.wording import ENGLISH, LANGUAGES, Wording, wording
 from clinicbot.triage.engine import Observation, TriageResult, assess
@@ -35,6 +36,8 @@ logger = logging.getLogger(__name__)
 
 UNSURE, UNKNOWN, ANSWERED = "unsure", "unknown", "answered"
 SUSPECT = "suspect:"  # prefix of a question asked because the second opinion suspects a flag
+CONTACT = "contact"  # after the emergency card: a number the clinic may call back on, if the visitor leaves one
+EMERGENCY_CARD = "emergency"
 _BARE_AGE = re.compile(r"^\s*(?:i\s*(?:am|'m)\s*)?(\d{1,3})\s*(?:years?|yrs?|y/?o|saal)?\s*(?:old)?\s*\.?\s*$", re.I)
 _BARE_SIDE = re.compile(r"^\s*(?:on\s+)?(?:the\s+|my\s+)?(left|right|both)\b", re.I)
 # Turns that say something else than an answer: they never answer the pending question.
@@ -320,8 +323,6 @@ class Consultation:
             return self._switched(says)
         if turn.cut:
             says.append(Say(self.w.advice.truncated.format(kept=clinic().max_message_chars, cut=turn.cut)))
-        if self.booking_saved and recorder is not None:
-            _quietly("appending to a stored conversation", recorder.append)
         before = self.result()
         new = dict(turn.findings)
         values = dict(turn.values) if self.mode is not Mode.BOOKING else {}
@@ -344,13 +345,9 @@ class Consultation:
         ]
 
         if self.mode is Mode.EMERGENCY:
-            self._aside(turn, says)
-            if turn.kind is Kind.BOOK:
-                says.append(Say(self.w.text("emergency_no_booking")))
-            says.append(Say(self.w.text("emergency_again")))
+            self._after_emergency(turn, result, says, recorder)
         elif level == Level.EMERGENCY.value:
             self._tell_outcome(result, says)
-            self.mode, self.pending = Mode.EMERGENCY, None
         else:
             if worries:
                 labels = " / ".join(self.w.labels[f] for f in worries)
@@ -361,6 +358,9 @@ class Consultation:
             outcome = self._outcome(result, self.outcome.explanation if self.outcome else result.explanation)
             if _quietly("recording an escalation", recorder.escalation, escalated, outcome, self.booking_saved):
                 step.escalation = escalated
+        if recorder is not None and (self.booking_saved or self.mode is Mode.EMERGENCY):
+            # a conversation on record keeps every message, this turn's replies too
+            _quietly("appending to a stored conversation", recorder.append, [say.text for say in says])
         return step
 
     def _switched(self, says: List[Say]) -> Step:
@@ -371,7 +371,7 @@ class Consultation:
         elif self.mode is Mode.BOOKING and self.form.pending:
             says.append(self.form.ask(self.level == Level.URGENT.value, self.w))
         elif self.mode is Mode.EMERGENCY:
-            says.append(Say(self.w.text("emergency_again")))
+            says.append(Say(self.w.text("emergency_go"), card=EMERGENCY_CARD))
         result = self.result()
         return Step(says, self.level, list(result.red_flags), result.cause_ids if self.level else [])
 
@@ -464,7 +464,8 @@ class Consultation:
             says.append(Say(self.w.advice.stopped))
 
     def _tell_outcome(self, result: TriageResult, says: List[Say]) -> None:
-        """The outcome: level, reasons, the clinic's advice, the disclaimer and (below emergency) the offer."""
+        """The outcome in at most three messages (what to do and how soon; why; the clinic's advice),
+        then the booking offer with buttons. An emergency is one card instead, with no other causes."""
         w = self.w
         a = w.advice
         level = self._level(result)
@@ -472,18 +473,50 @@ class Consultation:
         floor = self._floor()
         if floor is not None and level != result.level:
             lines.append(w.text("explain_unsure", label=w.labels[floor.finding], level_text=w.levels[level]))
-        parts = [a.levels[level], *lines[1:]]
-        top = result.likely_causes[0].id if result.likely_causes else None
-        if top and level != Level.EMERGENCY.value:
-            parts.append(a.causes[top])
-        parts.append(a.disclaimer)
-        buttons = []
-        if level != Level.EMERGENCY.value:
-            parts.append(a.offer_booking[Level.URGENT.value if level == Level.URGENT.value else "other"])
-            buttons = yes_no(w)
         self.outcome = self._outcome(result, lines)
+        if level == Level.EMERGENCY.value:
+            self.mode, self.pending = Mode.EMERGENCY, CONTACT
+            says.append(self._card(result, a.levels[level]))
+            says.append(Say(w.text("check_on_you"), [Button(w.text("no_thanks"), Kind.NO)], expects="phone"))
+            return
         self.mode, self.pending = Mode.OUTCOME, None
-        says.append(Say("\n\n".join(parts), buttons))
+        top = result.likely_causes[0].id if result.likely_causes else None
+        told = [a.levels[level], "\n".join(lines[1:]), a.causes[top] if top else ""]
+        told = [text for text in told if text]
+        for i, text in enumerate(told):
+            says.append(Say(text, footnote=a.disclaimer if i == len(told) - 1 else ""))
+        says.append(Say(a.offer_booking[Level.URGENT.value if level == Level.URGENT.value else "other"], yes_no(w)))
+
+    def _card(self, result: TriageResult, opening: str, closing: str = "") -> Say:
+        """The emergency card: what to do now and the warning signs the visitor gave, nothing else."""
+        flags_only = replace(result, likely_causes=[])
+        reasons = explain(flags_only, self.findings, self.values, "", self.w.explain_words())[1:]
+        return Say("\n".join([opening, *reasons, *([closing] if closing else [])]), card=EMERGENCY_CARD)
+
+    def _after_emergency(
+        self, turn: Turn, result: TriageResult, says: List[Say], recorder: Optional[Recorder]
+    ) -> None:
+        """Every turn after the emergency: the card again, plainly; a number left to be called back is kept."""
+        w = self.w
+        phone = parse_phone(turn.text) if self.pending == CONTACT else None
+        if phone is not None:
+            self.pending = None
+            if recorder is not None and _quietly("keeping a number to call back", recorder.contact, phone):
+                says.append(Say(w.text("check_on_you_kept", phone=show_phone(phone))))
+            else:
+                says.append(Say(w.text("check_on_you_failed", phone=clinic().phone)))
+            says.append(Say(w.text("emergency_go"), card=EMERGENCY_CARD))
+            return
+        if self.pending == CONTACT and turn.kind is Kind.NO and not _speaks(turn):
+            self.pending = None
+            says.append(Say(w.text("emergency_go"), card=EMERGENCY_CARD))
+            return
+        self._aside(turn, says)
+        if turn.kind in (Kind.YES, Kind.THANKS, Kind.GOODBYE):
+            says.append(Say(w.text("emergency_go"), card=EMERGENCY_CARD))
+        else:  # "can I come tomorrow?", "is it that serious?", anything else: no, and why, and go now
+            opening = w.text("emergency_no_booking" if turn.kind is Kind.BOOK else "emergency_again")
+            says.append(self._card(result, opening, w.text("emergency_go")))
 
     def _announce(self, result: TriageResult, fresh: List[str], says: List[Say]) -> None:
         """A red flag that appears outside the interview: what it means, at once."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Protocol
+from typing import Any, Dict, List, Optional, Protocol, Sequence
 
 
 @dataclass(frozen=True)
@@ -77,5 +77,8 @@ class Recorder(Protocol):
     def booking(self, request: BookingRequest, outcome: Outcome) -> Saved:
         """Store a confirmed booking with its outcome and the transcript (once per conversation)."""
 
-    def append(self) -> None:
-        """Add the conversation's new messages to its stored record."""
+    def append(self, said: Sequence[str]) -> None:
+        """Add the conversation's new messages, and this turn's replies (`said`), to its stored record."""
+
+    def contact(self, phone: str) -> None:
+        """Keep a number the visitor left, after an emergency, for the clinic to call back on."""

@@ -22,13 +22,16 @@ class Say:
     """One message to the visitor.
 
     `card` names how a channel should set it apart ("emergency": the emergency card, numbers first, with
-    call buttons); `expects` what it asks for ("name", "phone", "time", "place"), so an input can follow.
+    call buttons); `expects` what it asks for ("name", "phone", "time", "place"), so an input can follow;
+    `footnote` is said after the text where the channel does not show it anyway (the disclaimer, which
+    the website widget keeps pinned).
     """
 
     text: str
     buttons: List[Button] = field(default_factory=list)
     card: str = ""
     expects: str = ""
+    footnote: str = ""
 
 
 @dataclass

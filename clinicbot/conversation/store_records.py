@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Callable, List
+from typing import Any, Callable, List, Sequence
 
 from clinicbot.conversation.records import BookingRequest, Outcome, Saved
 
@@ -27,6 +28,31 @@ def alert_config() -> Any:
     return load()
 
 
+TICK = dt.timedelta(microseconds=1)
+
+
+def retime(messages: Sequence[Any], said: Sequence[str] = ()) -> List[Any]:
+    """The transcript as stored: each bot message timed a microsecond after the one before it, counting
+    from the visitor's message it answers, so a reply stored in its own turn (from `said`) and read again
+    from the tracker later is the same record, never a second one."""
+    from clinicbot.store.service import TranscriptMessage
+
+    out: List[Any] = []
+    last: Any = None
+    for m in list(messages) + [TranscriptMessage("bot", text, 0.0) for text in said]:
+        if m.sender == "user" or last is None:
+            when = m.timestamp if isinstance(m.timestamp, dt.datetime) else _aware(float(m.timestamp))
+        else:
+            when = last + TICK
+        last = when
+        out.append(TranscriptMessage(m.sender, m.text, when))
+    return out
+
+
+def _aware(epoch: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc)
+
+
 @dataclass
 class StoreRecorder:
     """Records one conversation (its channel, sender and a way to read its transcript so far)."""
@@ -34,6 +60,10 @@ class StoreRecorder:
     channel: str
     sender_id: str
     transcript: Callable[[], List[Any]]  # TranscriptMessage objects, oldest first
+
+    def messages(self, said: Sequence[str] = ()) -> List[Any]:
+        """The transcript so far and this turn's replies, timed as stored (see `retime`)."""
+        return retime(self.transcript(), said)
 
     def escalation(self, level: str, outcome: Outcome, consented: bool) -> None:
         """Records a red-flag escalation with its pending alerts in one transaction (once per level).
@@ -52,7 +82,7 @@ class StoreRecorder:
             likely_causes=list(outcome.likely_causes),
             findings=list(outcome.findings),
             rules_version=outcome.rules_version,
-            transcript=self.transcript(),
+            transcript=self.messages(),
             consented=consented,
             explanation=list(outcome.explanation),
             values=dict(outcome.values),
@@ -81,7 +111,7 @@ class StoreRecorder:
             preferred_time=request.preferred_time,
             consent_at=request.consent_at,
             triage=outcome.to_dict(),
-            transcript=self.transcript(),
+            transcript=self.messages(),
         )
 
         def record() -> Saved:
@@ -92,9 +122,21 @@ class StoreRecorder:
 
         return retry_busy(record)  # the alert worker also writes to the store: SQLite may be busy
 
-    def append(self) -> None:
-        """Adds this conversation's new messages to its stored record."""
+    def append(self, said: Sequence[str]) -> None:
+        """Adds this conversation's new messages, this turn's replies too, to its stored record."""
         from clinicbot.store.service import append_messages
 
         with sessions()() as session, session.begin():
-            append_messages(session, self.channel, self.sender_id, self.transcript())
+            append_messages(session, self.channel, self.sender_id, self.messages(said))
+
+    def contact(self, phone: str) -> None:
+        """Keeps the number the visitor left after an emergency on its escalation."""
+        from clinicbot.store.escalations import record_contact
+        from clinicbot.store.retry import retry_busy
+
+        def record() -> None:
+            with sessions()() as session, session.begin():
+                if not record_contact(session, self.channel, self.sender_id, phone):
+                    raise LookupError("no emergency escalation on record")
+
+        retry_busy(record)

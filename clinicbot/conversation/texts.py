@@ -28,7 +28,12 @@ class Texts(BaseModel, extra="forbid"):
     unsure_emergency: str
     unsure_counted: str
     emergency_again: str
+    emergency_go: str
     emergency_no_booking: str
+    check_on_you: str
+    no_thanks: str
+    check_on_you_kept: str
+    check_on_you_failed: str
     explain_unsure: str
     book_after_questions: str
     switched: str

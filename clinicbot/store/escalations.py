@@ -169,6 +169,20 @@ def record_consent(session: Session, channel: str, sender_id: str) -> int:
     return int(result.rowcount or 0)
 
 
+def record_contact(session: Session, channel: str, sender_id: str, phone: str) -> int:
+    """A number the visitor left to be called back on, kept on their emergency escalation; how many took it."""
+    conv = StoreRepository(session).conversation(channel, sender_hash(sender_id))
+    if conv is None:
+        return 0
+    result = session.execute(
+        update(Escalation)
+        .where(Escalation.conversation_id == conv.id, Escalation.level == EMERGENCY)
+        .values(contact_phone=phone)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
+
+
 def escalations_of(session: Session, channel: str, sender_id: str) -> List[Escalation]:
     """A conversation's escalations, oldest first (none if it is not stored)."""
     stmt = (

@@ -185,6 +185,7 @@ class Escalation(Base):
     explanation = Column(JSON, nullable=True)  # the lines shown; None without words (codes only)
     clinical_values = Column(JSON, nullable=True)
     interview = Column(JSON, nullable=True)
+    contact_phone = Column(String(20), nullable=True)  # left by the visitor after an emergency, to be called back
     legal_basis = Column(String(32), nullable=False)
     status = Column(String(24), nullable=False, default="new", server_default="new")
     created_at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)

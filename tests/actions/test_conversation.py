@@ -105,9 +105,11 @@ class Chat:
         d = CollectingDispatcher()
         for e in adapter.ActionConverse().run(d, tracker, DOMAIN):
             self.slots[e["name"]] = e["value"]
-        reply = "\n".join(m["text"] for m in d.messages)
-        self.events.append({"event": "bot", "text": reply, "timestamp": 1700000000.0 + len(self.events)})
-        return reply
+        for m in d.messages:  # one bot event per message, with its buttons, as Rasa stores them
+            when = 1700000000.0 + len(self.events)
+            self.events.append({"event": "bot", "text": m["text"], "data": {"buttons": m["buttons"]}, "timestamp": when})
+        self.messages = d.messages
+        return "\n".join(m["text"] for m in d.messages)
 
 
 def stored(url):
@@ -134,7 +136,20 @@ def test_an_emergency_sets_the_slots_and_is_recorded_with_what_the_visitor_was_t
     escs, _, _, messages = stored(store_db)
     assert escs[0][:2] == ("emergency", "vital_interest")
     assert any('"numb down there"' in line for line in escs[0][2])
-    assert messages == ["numb down there"]
+    assert messages == ["numb down there", *(m["text"] for m in chat.messages)]  # the replies of the turn too
+    assert chat.messages[0]["custom"]["card"] == "emergency"
+
+
+def test_a_button_press_is_stored_as_its_title_and_nothing_twice(store_db):
+    chat = Chat()
+    chat.say("numb down there", "emergency", [SADDLE])
+    (no_thanks,) = chat.messages[-1]["buttons"]
+    chat.say(no_thanks["payload"], "deny")
+    chat.say("ok going", "affirm")
+    messages = stored(store_db)[3]
+    assert no_thanks["title"] in messages and no_thanks["payload"] not in messages
+    # visitor, card, offer; the press, the card; "ok going", the card: each once, though appended every turn
+    assert len(messages) == 7 and messages[3] == no_thanks["title"] and messages[5] == "ok going"
 
 
 def test_a_booking_is_stored_with_its_outcome_lines_and_values(store_db):
@@ -148,7 +163,7 @@ def test_a_booking_is_stored_with_its_outcome_lines_and_values(store_db):
     assert "Your request has been sent" in chat.say("yes", "affirm")
     _, outcomes, bookings, messages = stored(store_db)
     assert bookings == ["+919876543210"] and len(outcomes) == 1
-    assert "Ravi Kumar" in messages
+    assert "Ravi Kumar" in messages and any("Your request has been sent" in m for m in messages)
     chat.say("thanks", "thanks")
     assert "thanks" in stored(store_db)[3]  # later messages join the stored record
 

@@ -20,7 +20,8 @@ class FakeRecorder:
 
     escalations: List[tuple] = field(default_factory=list)
     bookings: List[tuple] = field(default_factory=list)
-    appended: int = 0
+    appended: List[List[str]] = field(default_factory=list)
+    contacts: List[str] = field(default_factory=list)
     fail: bool = False
 
     def escalation(self, level: str, outcome: Outcome, consented: bool) -> None:
@@ -34,8 +35,15 @@ class FakeRecorder:
         self.bookings.append((request, outcome))
         return Saved(len(self.bookings) == 1, self.bookings[0][0].preferred_time)
 
-    def append(self) -> None:
-        self.appended += 1
+    def append(self, said: List[str]) -> None:
+        if self.fail:
+            raise RuntimeError("store down")
+        self.appended.append(list(said))
+
+    def contact(self, phone: str) -> None:
+        if self.fail:
+            raise RuntimeError("store down")
+        self.contacts.append(phone)
 
 
 def turn(text: str, kind: Kind = Kind.SYMPTOMS, faq: str = "", suspected: Optional[List[str]] = None) -> Turn:
@@ -58,7 +66,7 @@ class Visitor:
         # a round trip through the slot's JSON each turn, as in production
         self.consultation = Consultation.from_dict(self.consultation.to_dict())
         self.step = self.consultation.apply(turn(text, kind, **kw), self.recorder, now)  # type: ignore[arg-type]
-        return "\n".join(s.text for s in self.step.says)
+        return "\n".join(s.text + (f"\n{s.footnote}" if s.footnote else "") for s in self.step.says)
 
     @property
     def level(self) -> Optional[str]:

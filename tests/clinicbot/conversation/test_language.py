@@ -38,7 +38,7 @@ def test_the_language_follows_the_visitor(current, text, expected):
 def test_every_language_has_every_text_and_the_emergency_numbers(language):
     w = wording(language)
     assert "112" in w.advice.levels["emergency"] and "108" in w.advice.levels["emergency"]
-    assert "112" in w.text("emergency_again") and "108" in w.text("emergency_again")
+    assert "112" in w.text("emergency_go") and "108" in w.text("emergency_go")
     assert set(w.questions) == set(english_tree()["questions"])
 
 

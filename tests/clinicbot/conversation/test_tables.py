@@ -45,7 +45,7 @@ def test_both_legs_lead_to_two_legged_red_flags():
 
 
 def test_texts_load_and_repeat_the_emergency_numbers():
-    assert "112" in texts().emergency_again and "108" in texts().emergency_again
+    assert "112" in texts().emergency_go and "108" in texts().emergency_go
 
 
 @pytest.mark.parametrize(

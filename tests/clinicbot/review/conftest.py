@@ -84,6 +84,7 @@ def seed(engine) -> dict:
             findings=EMERGENCY_TRIAGE["findings"],
             rules_version="2026.11-2",
             legal_basis="vital_interest",
+            contact_phone="+919812345670",
             created_at=T0,
         )
         s.add(esc)

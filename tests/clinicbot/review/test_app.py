@@ -158,6 +158,7 @@ def test_escalation_links_to_its_booking(signed_in, ids):
     html = signed_in.get(f"/escalations/{ids['escalation']}").get_data(as_text=True)
     assert f'href="/bookings/{ids["emergency"]}"' in html
     assert "vital interest" in html
+    assert '<a href="tel:+919812345670">' in html  # the number the visitor left to be called back on
     listing = signed_in.get("/escalations?level=emergency").get_data(as_text=True)
     assert f'href="/escalations/{ids["escalation"]}"' in listing
 

@@ -224,3 +224,18 @@ def test_purge_removes_escalations_and_alerts(db):
     assert count(db, Escalation) == 1 and count(db, Alert) == 2 and count(db, StatusChange) == 0
     with Session(db) as s:
         assert escalations_of(s, "rest", "old") == [] and len(escalations_of(s, "rest", "new")) == 1
+
+
+def test_a_number_left_after_an_emergency_is_kept_on_its_escalation(db):
+    from clinicbot.store.escalations import record_contact
+
+    with Session(db) as s, s.begin():
+        assert record_contact(s, "rest", "visitor-1", "+919811023456") == 0  # nothing on record yet
+    record(db, esc_input())
+    record(db, esc_input(sender="visitor-2", level="urgent"))
+    with Session(db) as s, s.begin():
+        assert record_contact(s, "rest", "visitor-1", "+919811023456") == 1
+        assert record_contact(s, "rest", "visitor-2", "+919811023457") == 0  # only an emergency takes one
+    with Session(db) as s:
+        phones = {e.level: e.contact_phone for e in s.scalars(select(Escalation))}
+    assert phones == {"emergency": "+919811023456", "urgent": None}
