@@ -19,6 +19,8 @@ from clinicbot.conversation.wording import Wording
 
 NAME, PHONE, LOCATION, TIME, CONSENT, CONFIRM = "name", "phone", "location", "time", "consent", "confirm"
 FIELDS = (NAME, PHONE, LOCATION, TIME, CONSENT, CONFIRM)
+# What each question asks for, so a channel's input can follow (Say.expects).
+EXPECTS = {NAME: "name", PHONE: "phone", LOCATION: "place", TIME: "time"}
 # How the form ended, when it did not send a request.
 DECLINED, ABORTED, CANCELLED = "declined", "aborted", "cancelled"
 # Words at the summary that name the field to ask again.
@@ -75,8 +77,9 @@ class BookingForm:
         f = self.pending
         if f == TIME:
             if urgent:
-                return Say(w.booking_text("ask_time_urgent", earliest=w.say_time(booking.earliest_slot())))
-            return Say(w.booking_text("ask_time"))
+                earliest = w.say_time(booking.earliest_slot())
+                return Say(w.booking_text("ask_time_urgent", earliest=earliest), yes_no(w)[:1], expects=TIME)
+            return Say(w.booking_text("ask_time"), expects=TIME)
         if f == CONSENT:
             months = max(1, round(clinic().booking.retention_days / 30))
             return Say(w.booking_text("consent", months=months), yes_no(w))
@@ -86,7 +89,7 @@ class BookingForm:
                 w.booking_text(
                     "summary",
                     name=self.answers.get(NAME),
-                    phone=self.answers.get(PHONE),
+                    phone=booking.show_phone(str(self.answers.get(PHONE))),
                     location=clinic().location_name(str(self.answers.get(LOCATION))),
                     time=w.say_time(dt.datetime.fromisoformat(when)) if when else "",
                 ),
@@ -94,8 +97,8 @@ class BookingForm:
             )
         if f == LOCATION:
             buttons = [Button(loc.name, None, loc.aliases[0]) for loc in clinic().locations]
-            return Say(w.booking_text("ask_location"), buttons)
-        return Say(w.booking_text(f"ask_{f}"))
+            return Say(w.booking_text("ask_location"), buttons, expects=EXPECTS[LOCATION])
+        return Say(w.booking_text(f"ask_{f}"), expects=EXPECTS.get(str(f), ""))
 
     def answer(
         self, kind: Kind, said: str, urgent: bool, w: Wording, now: Optional[dt.datetime] = None

@@ -209,7 +209,12 @@ class Consultation:
             return Say(w.suspect_questions[qid[len(SUSPECT) :]], yes_no(w))
         q = interview().question(qid)
         concrete = self.answers.get(qid) == UNSURE and bool(q.concrete)
-        return Say(w.question(qid, concrete), yes_no(w) if q.kind == "flag" else [])
+        if q.choices:
+            answers = {"yes": Kind.YES, "no": Kind.NO}
+            buttons = [Button(w.choice(qid, c.id), answers.get(c.answer), c.reply) for c in q.choices]
+        else:
+            buttons = yes_no(w) if q.kind == "flag" else []
+        return Say(w.question(qid, concrete), buttons)
 
     # -- reading an answer ---------------------------------------------------------------------
 
@@ -578,7 +583,8 @@ class Consultation:
             return self.w.booking_text("already", time=self.w.say_time(local))
         return self.w.booking_text(
             "saved",
-            phone=request.phone,
+            reference=saved.reference,
+            phone=show_phone(request.phone),
             location=clinic().location_name(request.location),
             time=self.w.say_time(request.preferred_time),
         )

@@ -14,6 +14,21 @@ from clinicbot.vocabulary import vocabulary
 DATA = Path(__file__).resolve().parent.parent / "data" / "interview.yml"  # shared with the triage rules
 
 
+class Choice(BaseModel, extra="forbid"):
+    """A button of a closed question: it answers yes or no, or sends its own words (`reply`)."""
+
+    id: str
+    title: str
+    answer: Literal["", "yes", "no"] = ""
+    reply: str = ""
+
+    @root_validator(skip_on_failure=True)
+    def _one_way(cls, values: dict) -> dict:
+        if bool(values["answer"]) == bool(values["reply"]):
+            raise ValueError(f"choice {values['id']}: give exactly one of answer or reply")
+        return values
+
+
 class Question(BaseModel, extra="forbid"):
     """One question: a finding asked yes/no, a value, any of some findings, or one leg or both."""
 
@@ -27,6 +42,7 @@ class Question(BaseModel, extra="forbid"):
     ranking: bool = False  # a ranking question: may stay unknown
     ask_when_present: str = ""  # asked only when this finding (or derived flag) is present
     reads: Literal["", "number", "side"] = ""  # a bare answer to a value question: "34", "left"
+    choices: List[Choice] = []  # the buttons of a closed question that is not plain yes/no
 
     @root_validator(skip_on_failure=True)
     def _known_ids(cls, values: dict) -> dict:

@@ -66,6 +66,7 @@ class Saved:
 
     created: bool
     preferred_time: dt.datetime
+    reference: str = ""  # the booking's short reference ("R-00042")
 
 
 class Recorder(Protocol):

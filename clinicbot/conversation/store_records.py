@@ -100,7 +100,7 @@ class StoreRecorder:
         """Stores the booking, its outcome and the transcript in one transaction (exactly once)."""
         from clinicbot.store.escalations import record_consent
         from clinicbot.store.retry import retry_busy
-        from clinicbot.store.service import BookingInput, record_booking
+        from clinicbot.store.service import BookingInput, record_booking, reference
 
         data = BookingInput(
             channel=self.channel,
@@ -118,7 +118,7 @@ class StoreRecorder:
             with sessions()() as session, session.begin():
                 booking, created = record_booking(session, data)
                 record_consent(session, data.channel, data.sender_id)
-                return Saved(created, booking.preferred_time)
+                return Saved(created, booking.preferred_time, reference(booking.id))
 
         return retry_busy(record)  # the alert worker also writes to the store: SQLite may be busy
 

@@ -36,7 +36,7 @@ class Wording:
     texts: Mapping[str, str]
     advice: Advice
     booking: Mapping[str, str]
-    questions: Mapping[str, Mapping[str, str]]
+    questions: Mapping[str, Mapping[str, Any]]
     suspect_questions: Mapping[str, str]
     levels: Mapping[str, str]
     labels: Mapping[str, str]
@@ -59,6 +59,10 @@ class Wording:
         q = self.questions[qid]
         return (q.get("concrete") or q["text"]) if concrete else q["text"]
 
+    def choice(self, qid: str, choice_id: str) -> str:
+        """The title of a closed question's choice."""
+        return str(self.questions[qid]["choices"][choice_id])
+
     def say_time(self, when: dt.datetime) -> str:
         """A time read back to the visitor, e.g. "Tuesday 2 December at 11:00"."""
         return self.time_format.format(
@@ -70,6 +74,16 @@ class Wording:
         return ExplainWords(self.advice.explain, self.levels, self.labels, self.causes)
 
 
+def _question_tree(q: Any) -> Dict[str, Any]:
+    """A question's words: its text, its concrete re-ask, its choices' titles."""
+    out: Dict[str, Any] = {"text": q.text}
+    if q.concrete:
+        out["concrete"] = q.concrete
+    if q.choices:
+        out["choices"] = {c.id: c.title for c in q.choices}
+    return out
+
+
 def english_tree() -> Dict[str, Any]:
     """The English texts in the shape a translation file has."""
     a, t, iv, v = advice(), texts(), interview(), vocabulary()
@@ -77,9 +91,7 @@ def english_tree() -> Dict[str, Any]:
         "texts": {k: getattr(t, k) for k in t.__fields__ if k != "source"},
         "advice": {k: (val.dict() if hasattr(val, "dict") else val) for k, val in a if k != "source"},
         "booking": dict(clinic().booking.texts),
-        "questions": {
-            q.id: ({"text": q.text, "concrete": q.concrete} if q.concrete else {"text": q.text}) for q in iv.questions
-        },
+        "questions": {q.id: _question_tree(q) for q in iv.questions},
         "suspect_questions": dict(iv.suspect_questions),
         "levels": dict(v.levels),
         "labels": {k: f.label for k, f in v.findings.items()},

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from clinicbot.review import present
 from clinicbot.review.settings import ReviewSettings, from_env
 from clinicbot.store.models import StaffUser
+from clinicbot.store.service import reference
 
 F = TypeVar("F", bound=Callable[..., Any])
 SECURITY_HEADERS = {
@@ -165,6 +166,7 @@ def create_app(settings: Optional[ReviewSettings] = None, engine: Optional[Engin
         finding_label=present.finding_label,
         cause_label=present.cause_label,
         location_label=present.location_label,
+        booking_reference=reference,
         finding_statuses=present.finding_statuses(),
     )
     app.jinja_env.filters["when"] = _when

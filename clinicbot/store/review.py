@@ -23,6 +23,7 @@ from clinicbot.store.models import (
     TriageOutcome,
     utcnow,
 )
+from clinicbot.store.service import booking_id_of
 from clinicbot.vocabulary import vocabulary
 
 MAX_PER_PAGE = 200
@@ -113,7 +114,7 @@ def _common_filters(flt: ReviewFilter, level: Any, red_flags: Any, created: Any,
 
 
 def _booking_filters(flt: ReviewFilter) -> List[Any]:
-    """Location and the search by name or phone digits: both lists filter on the booking's fields."""
+    """Location and the search by name, phone digits or reference: both lists filter on the booking's fields."""
     where: List[Any] = []
     if flt.location:
         where.append(BookingRequest.location == flt.location)
@@ -121,7 +122,10 @@ def _booking_filters(flt: ReviewFilter) -> List[Any]:
         needle = flt.q.strip()
         digits = "".join(ch for ch in needle if ch.isdigit())
         terms = [func.lower(BookingRequest.name).contains(needle.lower(), autoescape=True)]
-        if len(digits) >= 3:
+        booking_id = booking_id_of(needle)
+        if booking_id is not None:  # a reference the visitor was given ("R-00042"), not a phone's digits
+            terms.append(BookingRequest.id == booking_id)
+        elif len(digits) >= 3:
             terms.append(BookingRequest.phone.contains(digits, autoescape=True))
         where.append(or_(*terms))
     return where

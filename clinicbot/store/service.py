@@ -64,6 +64,21 @@ class BookingInput:
     transcript: List[TranscriptMessage] = field(default_factory=list)
 
 
+REFERENCE_PREFIX = "R-"
+_REFERENCE = re.compile(r"^\s*#?\s*R-?\s*0*(\d{1,9})\s*$", re.I)
+
+
+def reference(booking_id: int) -> str:
+    """A booking's short reference, told to the visitor and shown to staff: "R-00042"."""
+    return f"{REFERENCE_PREFIX}{booking_id:05d}"
+
+
+def booking_id_of(text: str) -> Optional[int]:
+    """The booking id in a reference as people type it ("R-00042", "r42", "#R 00042"), else None."""
+    m = _REFERENCE.match(text or "")
+    return int(m.group(1)) if m else None
+
+
 def _utc(value: Union[datetime, float, int], what: str) -> datetime:
     """A tz-aware UTC datetime from an aware datetime or epoch seconds."""
     if isinstance(value, datetime):

@@ -33,7 +33,7 @@ class FakeRecorder:
         if self.fail:
             raise RuntimeError("store down")
         self.bookings.append((request, outcome))
-        return Saved(len(self.bookings) == 1, self.bookings[0][0].preferred_time)
+        return Saved(len(self.bookings) == 1, self.bookings[0][0].preferred_time, f"R-{len(self.bookings):05d}")
 
     def append(self, said: List[str]) -> None:
         if self.fail:

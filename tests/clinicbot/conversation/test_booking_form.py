@@ -82,3 +82,29 @@ def test_an_urgent_visitor_may_take_the_earliest_slot():
     assert "earliest slot" in form.ask(urgent=True, w=W).text
     form.answer(Kind.YES, "yes", urgent=True, w=W, now=NOW)
     assert form.pending == CONSENT and form.answers[TIME]
+
+
+@pytest.mark.parametrize(
+    ("answers", "urgent", "expects", "buttons"),
+    [
+        ({}, False, "name", []),
+        ({NAME: "Ravi"}, False, "phone", []),
+        ({NAME: "Ravi", PHONE: "+919876543210"}, False, "place", None),  # one button per clinic location
+        ({NAME: "Ravi", PHONE: "+919876543210", LOCATION: "noida"}, False, "time", []),
+        ({NAME: "Ravi", PHONE: "+919876543210", LOCATION: "noida"}, True, "time", [Kind.YES]),  # take the earliest
+        ({NAME: "Ravi", PHONE: "+919876543210", LOCATION: "noida", TIME: NOW.isoformat()}, False, "", [Kind.YES, Kind.NO]),
+    ],
+)
+def test_each_question_says_what_it_expects_and_closed_ones_have_buttons(answers, urgent, expects, buttons):
+    say = filled(**answers).ask(urgent, W)
+    assert say.expects == expects
+    if buttons is None:
+        assert len(say.buttons) >= 2 and all(b.kind is None and b.reply for b in say.buttons)
+    else:
+        assert [b.kind for b in say.buttons] == buttons
+
+
+def test_the_summary_reads_the_phone_back_as_people_write_it():
+    answers = {NAME: "Ravi", PHONE: "+919876543210", LOCATION: "noida", TIME: NOW.isoformat(), CONSENT: NOW.isoformat()}
+    say = filled(**answers).ask(False, W)
+    assert "+91 98765 43210" in say.text and "+919876543210" not in say.text

@@ -9,6 +9,7 @@ import pytest
 
 from clinicbot.content import advice
 from clinicbot.conversation import Kind, Mode
+from clinicbot.conversation.interview import interview
 from clinicbot.conversation.step import Say
 from clinicbot.conversation.wording import wording
 from clinicbot.vocabulary import vocabulary
@@ -135,3 +136,52 @@ def test_a_conversation_on_record_keeps_every_reply_of_its_turn():
     assert v.recorder.escalations and v.recorder.appended[-1] == [s.text for s in v.step.says]
     v.say("thanks", Kind.THANKS)
     assert v.recorder.appended[-1] == [s.text for s in v.step.says]
+
+
+def test_the_confirmation_gives_a_reference_and_the_phone_as_people_write_it():
+    v = Visitor()
+    v.say("i want to book", Kind.BOOK)
+    for text, kind in [
+        ("Ravi Kumar", Kind.STATEMENT),
+        ("98765 43210", Kind.STATEMENT),
+        ("noida", Kind.STATEMENT),
+        ("next monday at 11am", Kind.STATEMENT),
+        ("yes", Kind.YES),
+    ]:
+        v.say(text, kind)
+    reply = v.say("yes", Kind.YES)
+    assert v.recorder.bookings and "R-00001" in reply and "+91 98765 43210" in reply
+    assert v.recorder.appended[-1] == [s.text for s in v.step.says]  # the confirmation is on record too
+
+
+def _to_question(v: Visitor, qid: str) -> None:
+    """Answers until `qid` is asked (leg symptoms present, so the one-leg-or-both question comes)."""
+    v.say(START)
+    answers = iter(["no", "no", "no", "no", "yes", "one leg", "34", "no", "left", "sitting"])
+    while v.consultation.pending != qid:
+        text = next(answers)
+        v.say(text, Kind.NO if text == "no" else Kind.YES if text == "yes" else Kind.SYMPTOMS)
+
+
+CHOICES = [(q.id, c) for q in interview().questions for c in q.choices]
+
+
+@pytest.mark.parametrize(("qid", "choice"), CHOICES, ids=[f"{q}-{c.id}" for q, c in CHOICES])
+def test_every_choice_of_a_closed_question_is_a_button_that_answers_it(qid, choice):
+    v = Visitor()
+    _to_question(v, qid)
+    asked = v.step.says[-1]
+    button = next(b for b in asked.buttons if b.title == wording("en").choice(qid, choice.id))
+    assert (button.kind.value if button.kind else "") == choice.answer and button.reply == choice.reply
+    # pressing it: the adapter sends yes/no as that kind, a reply as its words
+    v.say(button.reply or button.title, button.kind or Kind.SYMPTOMS)
+    assert v.consultation.pending != qid
+
+
+def test_plain_yes_no_questions_keep_yes_and_no_and_open_ones_have_no_buttons():
+    v = Visitor()
+    v.say(START)
+    assert [b.kind for b in v.step.says[-1].buttons] == [Kind.YES, Kind.NO]
+    other = Visitor()
+    _to_question(other, "age")
+    assert other.step.says[-1].buttons == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clinicbot.store import review
@@ -131,3 +132,15 @@ def test_export_of_filtered_ids_keeps_the_list_order(filled):
         rows = review.booking_rows_for_export(s, review.ReviewFilter(level="urgent"))
         listed = [r.id for r in review.list_bookings(s, review.ReviewFilter(level="urgent")).rows]
     assert [r["id"] for r in rows] == listed and all(r["transcript"] for r in rows)
+
+
+@pytest.mark.parametrize("shape", ["{ref}", "{ref_lower}", "#{ref}", "R{id}"])
+def test_a_booking_is_found_by_the_reference_the_visitor_was_given(filled, shape):
+    from clinicbot.store.models import BookingRequest
+    from clinicbot.store.service import reference
+
+    with Session(filled, future=True) as s:
+        target = s.scalars(select(BookingRequest).where(BookingRequest.name == "Person 7")).one()
+        ref = reference(target.id)
+        q = shape.format(ref=ref, ref_lower=ref.lower(), id=target.id)
+        assert set(_names(review.list_bookings(s, review.ReviewFilter(q=q)))) == {"Person 7"}

@@ -207,3 +207,14 @@ def test_store_imports_no_rasa_sanic_or_web_app():
         "assert 'alembic' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "booking_id"),
+    [("R-00042", 42), ("r-00042", 42), ("#R 42", 42), ("R00042", 42), ("R-123456", 123456), ("42", None), ("Ravi", None)],
+)
+def test_a_reference_reads_back_to_its_booking(text, booking_id):
+    from clinicbot.store.service import booking_id_of, reference
+
+    assert booking_id_of(text) == booking_id
+    assert reference(42) == "R-00042" and booking_id_of(reference(7)) == 7
