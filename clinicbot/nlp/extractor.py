@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
@@ -48,6 +49,20 @@ CONDITION = "condition"  # "if", "agar": a warning someone gave (classes/conditi
 AFFIRMED_BACK = "affirmed_back"  # "that happened last night" after the warning (classes/affirmed_back.yml)
 DENIED_BACK = "denied_back"  # "I don't have any" right after the writer's own question (classes/denied_back.yml)
 STATUS_RANK = {PRESENT: 0, ABSENT: 1, HISTORICAL: 2, HYPOTHETICAL: 3, FAMILY: 4}
+
+
+def _in_word(ch: str) -> bool:
+    """A letter, digit or combining mark (Devanagari vowel signs are marks, not letters)."""
+    return ch.isalnum() or unicodedata.category(ch).startswith("M")
+
+
+def whole_words(text: str, start: int, end: int) -> Tuple[int, int]:
+    """A span widened to whole words, so it is never quoted from mid-word ("won't", not "n't")."""
+    while 0 < start < len(text) and _in_word(text[start - 1]) and _in_word(text[start]):
+        start -= 1
+    while 0 < end < len(text) and _in_word(text[end - 1]) and _in_word(text[end]):
+        end += 1
+    return start, end
 
 
 @dataclass(frozen=True)
@@ -421,7 +436,8 @@ class Extractor:
             taken.append((idx, fid))
             if status == PRESENT:
                 present.append((idx, fid))
-            found.append(ExtractedFinding(fid, status, span.text, span.start_char, span.end_char))
+            start, end = whole_words(doc.text, span.start_char, span.end_char)
+            found.append(ExtractedFinding(fid, status, doc.text[start:end], start, end))
         found.sort(key=lambda f: f.start)
         return Extraction(text=text, findings=found, values=self.values.read(text, today))
 

@@ -159,3 +159,25 @@ def test_a_red_flag_inside_another_red_flags_words_is_not_read_twice(extractor):
 def test_a_bare_mention_never_takes_another_findings_words(extractor):
     found = extractor.extract("no weakness in my legs").statuses()
     assert "leg_symptoms" not in found and found["bilateral_leg_weakness"].status == "absent"
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "whole"),
+    [
+        ("my legs won't hold me", "n't hold me", "won't hold me"),
+        ("it is numbish down there", "numb", "numbish"),
+        ("पेशाब नहीं हो रहा", "शाब नहीं", "पेशाब नहीं"),
+        ("numb down there", "numb down there", "numb down there"),
+    ],
+)
+def test_a_quoted_span_is_widened_to_whole_words(text, span, whole):
+    from clinicbot.nlp.extractor import whole_words
+
+    start = text.index(span)
+    a, b = whole_words(text, start, start + len(span))
+    assert text[a:b] == whole
+
+
+def test_a_finding_is_never_quoted_from_mid_word(extractor):
+    found = extractor.extract("my legs won't hold me, both of them").findings
+    assert [f.span for f in found if f.id == "bilateral_leg_weakness"] == ["won't hold me, both of them"]
