@@ -286,6 +286,11 @@ def test_an_emergency_reply_shows_the_card_first_with_call_buttons(opened):
         b = box(calls.nth(i))
         assert b["height"] >= TAP and b["width"] >= inner - 1, b
     shot(w.page, "widget-emergency-phone.png")
+    # After a reload the conversation comes back with the card, and the last turn is shown from its start.
+    w.page.reload()
+    w.wait_ready()
+    card.wait_for()
+    assert in_view(box(card), box(w.part(".log")))
 
 
 def test_the_emergency_card_as_the_widget_draws_it(opened):
@@ -497,6 +502,15 @@ def test_a_whole_conversation_in_hindi(opened):
     # Devanagari glyphs have a font here (not empty boxes): a Hindi word is as wide as its text wants.
     assert page.evaluate("() => document.fonts.check('16px \"Lohit Devanagari\"') || document.fonts.check('16px \"Noto Sans Devanagari\"')")
     shot(page, "widget-hindi.png")
+    # Resumed after a reload: the conversation and the widget's words still in Hindi.
+    shown = w.messages()
+    page.reload()
+    w.wait_ready()
+    page.wait_for_function(
+        f"n => {SHADOW}.querySelectorAll('.msg[data-sender]').length >= n", arg=len(shown) - 1
+    )
+    assert w.part(".root").get_attribute("lang") == "hi" and w.part(".send").inner_text() == hi["send"]
+    assert w.messages()[-1] == shown[-1] and bot_nodes(w).last.get_attribute("lang") == "hi"
 
 
 def axe(page, context: str = "document") -> dict:

@@ -90,7 +90,7 @@ export function mount(options) {
   const cfg = Object.assign({}, defaults, Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)));
   const allTexts = defaults.texts || {};
   const languages = (defaults.languages || []).filter((l) => allTexts[l.id]);
-  const title = cfg.title || "Chat";
+  const title = cfg.title || "";
   const store = safeStorage(cfg.storage);
   const key = "clinicbot-widget:" + cfg.server;
   const timings = [];
