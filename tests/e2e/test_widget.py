@@ -285,6 +285,7 @@ def test_an_emergency_reply_shows_the_card_first_with_call_buttons(opened):
     for i in range(calls.count()):
         b = box(calls.nth(i))
         assert b["height"] >= TAP and b["width"] >= inner - 1, b
+        assert in_view(b, box(w.part(".log"))), ("call button out of view", i)  # numbers first, in view
     shot(w.page, "widget-emergency-phone.png")
     # After a reload the conversation comes back with the card, and the last turn is shown from its start.
     w.page.reload()

@@ -254,9 +254,9 @@ export function mount(options) {
     const node = el("div", { class: "msg " + sender, "data-sender": sender, lang: language, "data-card": m.card || null });
     let calls = null;
     if (sender === "bot" && m.card === "emergency") calls = emergencyCard(node, t);
+    if (calls) node.appendChild(calls); // the numbers first, under the card's heading
     if (who) node.appendChild(el("span", { class: "sr-only", text: who + ": " }));
     node.appendChild(el("span", { class: "text", text }));
-    if (calls) node.appendChild(calls);
     log.appendChild(node);
     if (sender === "bot" && !turnStart) turnStart = node;
     follow();
