@@ -1,8 +1,9 @@
 """What the widget's blueprint serves besides socket.io: widget.js with the clinic's texts, and the demo page.
 
 widget.js is the esbuild bundle of widget/ (built by `make setup`) preceded by the texts it shows:
-the disclaimer from advice.yml, the clinic's name, phone and emergency numbers from clinic.yml and
-the widget's own words from data/widget.yml, so no clinical wording lives in JavaScript.
+the disclaimer from the clinic's advice, the clinic's name, phone and emergency numbers from clinic.yml
+and the widget's own words from data/widget.yml, each in English, Hinglish and Hindi, so no clinical
+wording lives in JavaScript.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from clinicbot.content import advice, clinic
+from clinicbot.content import clinic
+from clinicbot.conversation.language import requested
+from clinicbot.conversation.wording import ENGLISH, LANGUAGES, check, wording
 from clinicbot.datafiles import load_yaml
 from clinicbot.paths import WIDGET_BUNDLE
 
@@ -41,14 +44,32 @@ class WidgetErrors(BaseModel, extra="forbid"):
     no_reply: str
 
 
+class Placeholders(BaseModel, extra="forbid"):
+    """The input's placeholder: by default, and when the latest bot message expects one of these."""
+
+    default: str
+    name: str
+    phone: str
+    time: str
+    place: str
+
+
 class WidgetTexts(BaseModel, extra="forbid"):
-    """data/widget.yml."""
+    """One language's words in data/widget.yml."""
 
     launcher: str
     welcome: str
     emergency: str
+    emergency_title: str
+    call_number: str
+    call_clinic: str
+    numbers: Dict[str, str]
+    more: str
+    less: str
+    about: str
+    language: str
     input_label: str
-    input_placeholder: str
+    placeholder: Placeholders
     send: str
     close: str
     quick_replies: str
@@ -61,23 +82,72 @@ class WidgetTexts(BaseModel, extra="forbid"):
     errors: WidgetErrors
 
 
+class LanguageChoice(BaseModel, extra="forbid"):
+    """A button of the language toggle: its label, the language's name and the message it sends."""
+
+    label: str
+    name: str
+    switch: str
+
+
+class WidgetFile(BaseModel, extra="forbid"):
+    """data/widget.yml: the toggle's languages and the widget's words in each of them."""
+
+    source: str
+    languages: Dict[str, LanguageChoice]
+    texts: Dict[str, WidgetTexts]
+
+
+def _check(data: WidgetFile) -> WidgetFile:
+    """Every language, the same keys and placeholders in each, every emergency number, working switches."""
+    if set(data.languages) != set(LANGUAGES) or set(data.texts) != set(LANGUAGES):
+        raise ValueError(f"widget.yml: languages and texts must be exactly {list(LANGUAGES)}")
+    english = data.texts[ENGLISH].dict()
+    numbers = {n.number for n in clinic().emergency_numbers}
+    for language in LANGUAGES:
+        texts = data.texts[language]
+        check(english, texts.dict(), f"widget.yml {language}")
+        if set(texts.numbers) != numbers:
+            raise ValueError(f"widget.yml {language}: numbers must label exactly {sorted(numbers)}")
+        if requested(data.languages[language].switch) != language:
+            raise ValueError(f"widget.yml: the {language} toggle's message is not read as a switch to {language}")
+    return data
+
+
 @cache
-def widget_texts() -> WidgetTexts:
-    """The validated widget texts."""
-    return WidgetTexts.parse_obj(load_yaml(HERE.parent / "data" / "widget.yml"))
+def widget_file() -> WidgetFile:
+    """The validated widget.yml."""
+    return _check(WidgetFile.parse_obj(load_yaml(HERE.parent / "data" / "widget.yml")))
+
+
+def widget_texts(language: str = ENGLISH) -> WidgetTexts:
+    """The widget's words in a language (English when the language is unknown)."""
+    texts = widget_file().texts
+    return texts.get(language, texts[ENGLISH])
+
+
+def _fill(tree: Any, phone: str) -> Any:
+    """The texts with the clinic's phone in place of {phone}."""
+    if isinstance(tree, dict):
+        return {k: _fill(v, phone) for k, v in tree.items()}
+    return tree.replace("{phone}", phone) if isinstance(tree, str) else tree
 
 
 def widget_config() -> Dict[str, Any]:
-    """Everything the widget shows that is not the conversation: texts and the clinic's details."""
+    """Everything the widget shows that is not the conversation: texts in each language and the clinic's details."""
     c = clinic()
-    texts = widget_texts().dict()
-    texts["errors"] = {k: v.replace("{phone}", c.phone) for k, v in texts["errors"].items()}
+    texts = {}
+    for language in LANGUAGES:
+        words = _fill(widget_texts(language).dict(), c.phone)
+        words["disclaimer"] = wording(language).advice.disclaimer
+        texts[language] = words
+    choices = widget_file().languages
     return {
         "title": c.name,
         "phone": c.phone,
-        "disclaimer": advice().disclaimer,
         "emergency_numbers": [{"number": n.number, "label": n.label} for n in c.emergency_numbers],
         "max_chars": c.max_message_chars,
+        "languages": [{"id": lang, **choices[lang].dict()} for lang in LANGUAGES],
         "texts": texts,
     }
 

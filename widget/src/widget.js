@@ -6,12 +6,23 @@
 // Optional data-* settings: data-server (default: where widget.js came from), data-path (socket.io
 // path, default /socket.io), data-title, data-color, data-open ("true": start open), data-storage
 // ("session", the default: the conversation survives reloads until the tab closes; "local": until
-// the session token expires). The texts (disclaimer, emergency numbers, the widget's words) come
-// from the server inside widget.js (window.ClinicbotWidgetDefaults), never from this file.
+// the session token expires). The texts (disclaimer, emergency numbers, the widget's words in each
+// language) come from the server inside widget.js (window.ClinicbotWidgetDefaults), never from this
+// file.
+//
+// Each bot message is one `bot_uttered` event: {text, quick_replies, language, card?, expects?}.
+// The widget speaks the language of the latest bot message, shows a message with card "emergency" as
+// the emergency card with call buttons, and its input's placeholder follows what the message expects.
 import { io } from "socket.io-client";
 import css from "./widget.css";
 
 const NO_REPLY_MS = 30000;
+const SVG = "http://www.w3.org/2000/svg";
+const ICONS = {
+  alert: "M12 2 1 21h22L12 2zm0 5.5 7.5 13.5h-15L12 7.5zM11 11v4h2v-4h-2zm0 6v2h2v-2h-2z",
+  phone: "M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1L6.6 10.8z",
+  info: "M11 7h2v2h-2V7zm0 4h2v6h-2v-6zm1-9a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16z",
+};
 
 function el(tag, attrs, children) {
   const node = document.createElement(tag);
@@ -24,6 +35,27 @@ function el(tag, attrs, children) {
   }
   for (const c of children || []) if (c) node.appendChild(c);
   return node;
+}
+
+function icon(name, cls) {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  svg.setAttribute("class", "icon " + (cls || ""));
+  const path = document.createElementNS(SVG, "path");
+  path.setAttribute("d", ICONS[name]);
+  path.setAttribute("fill", "currentColor");
+  svg.appendChild(path);
+  return svg;
+}
+
+function fill(template, values) {
+  return String(template || "").replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
+}
+
+function tel(number) {
+  return "tel:" + String(number).replace(/[^0-9+]/g, "");
 }
 
 function settingsFromScript(script) {
@@ -56,11 +88,24 @@ function safeStorage(kind) {
 export function mount(options) {
   const defaults = window.ClinicbotWidgetDefaults || {};
   const cfg = Object.assign({}, defaults, Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)));
-  const t = Object.assign({ errors: {} }, defaults.texts || {});
-  const title = cfg.title || "Chat";
+  const allTexts = defaults.texts || {};
+  const languages = (defaults.languages || []).filter((l) => allTexts[l.id]);
+  const title = cfg.title || "";
   const store = safeStorage(cfg.storage);
   const key = "clinicbot-widget:" + cfg.server;
   const timings = [];
+  const numbers = cfg.emergency_numbers || [];
+  const known = (l) => typeof l === "string" && Object.prototype.hasOwnProperty.call(allTexts, l);
+  let lang = known(store.getItem(key + ":lang")) ? store.getItem(key + ":lang") : known("en") ? "en" : Object.keys(allTexts)[0];
+  let expects = "";
+  // The widget's words in a language (the current one by default), with fallbacks for missing parts.
+  function words(language) {
+    const t = allTexts[known(language) ? language : lang] || {};
+    return Object.assign({ errors: {}, placeholder: {}, numbers: {} }, t);
+  }
+  // Everything that shows the widget's words registers a function here; a language change reruns them.
+  const renderers = [];
+  function say(fn) { renderers.push(fn); fn(words()); }
 
   // ---- the DOM (in a shadow root, so the host page's styles and ours never mix)
   const host = el("div", { id: "clinicbot-widget" });
@@ -69,58 +114,152 @@ export function mount(options) {
   const root = el("div", { class: "root" });
   if (cfg.color && /^#[0-9a-fA-F]{3,8}$/.test(cfg.color)) root.style.setProperty("--cbw-color", cfg.color);
 
-  const numbers = cfg.emergency_numbers || [];
+  // "Emergency? Call 112 108": always in view, the numbers as links (tap targets of 44 px).
   function emergencyLine(cls) {
-    const p = el("p", { class: cls || "emergency" }, [document.createTextNode((t.emergency || "Emergency?") + " ")]);
-    numbers.forEach((n, i) => {
-      if (i) p.appendChild(document.createTextNode(i === numbers.length - 1 ? " or " : ", "));
-      p.appendChild(el("a", { href: "tel:" + n.number, text: n.number }));
-      p.appendChild(document.createTextNode(" (" + n.label + ")"));
+    const p = el("p", { class: cls });
+    say((t) => {
+      p.textContent = "";
+      p.appendChild(el("span", { class: "lead", text: t.emergency || "" }));
+      for (const n of numbers) {
+        const label = fill(t.call_number, { number: n.number, label: t.numbers[n.number] || n.label });
+        p.appendChild(el("a", { class: "tel", href: tel(n.number), "aria-label": label, title: label, text: n.number }));
+      }
     });
     return p;
   }
 
-  const launcher = el("button", { type: "button", class: "launcher", "aria-expanded": "false", "aria-controls": "cbw-panel", text: t.launcher || title });
+  const launcher = el("button", { type: "button", class: "launcher", "aria-expanded": "false", "aria-controls": "cbw-panel" });
+  say((t) => { launcher.textContent = t.launcher || title; });
   const launcherBox = el("div", { class: "launcher-box" }, [launcher, el("div", { class: "pill" }, [emergencyLine("")])]);
 
-  const log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": t.bot || "Conversation", tabindex: "0" });
+  // The header: the clinic's name, the language toggle, close.
+  const toggles = languages.map((l) =>
+    el("button", { type: "button", class: "lang", lang: l.id, title: l.name, "aria-pressed": "false", text: l.label, onclick: () => chooseLanguage(l) })
+  );
+  const langGroup = el("div", { class: "langs", role: "group" }, toggles);
+  say((t) => {
+    langGroup.setAttribute("aria-label", t.language || "");
+    toggles.forEach((b, i) => b.setAttribute("aria-pressed", String(languages[i].id === lang)));
+  });
+  const close = el("button", { type: "button", class: "close" }, [el("span", { "aria-hidden": "true", text: "\u00d7" })]);
+  say((t) => close.setAttribute("aria-label", t.close || ""));
+
+  // The pinned notice: the emergency numbers, and the disclaimer (clamped, "More" shows it whole).
+  const disclaimer = el("p", { class: "disclaimer", id: "cbw-disclaimer" });
+  const more = el("button", { type: "button", class: "more", "aria-expanded": "false", "aria-controls": "cbw-disclaimer" });
+  const info = el("button", { type: "button", class: "info", "aria-expanded": "false", "aria-controls": "cbw-disclaimer" }, [icon("info")]);
+  const notice = el("div", { class: "notice" });
+  const emergencyRow = emergencyLine("emergency");
+  emergencyRow.classList.add("row");
+  notice.appendChild(emergencyRow);
+  notice.appendChild(info);
+  notice.appendChild(el("div", { class: "disclaimer-row" }, [disclaimer, more]));
+  function toggleDisclaimer() {
+    const open = !notice.classList.contains("expanded");
+    notice.classList.toggle("expanded", open);
+    more.setAttribute("aria-expanded", String(open));
+    info.setAttribute("aria-expanded", String(open));
+    renderers.forEach((fn) => fn(words()));
+  }
+  more.addEventListener("click", toggleDisclaimer);
+  info.addEventListener("click", toggleDisclaimer);
+  say((t) => {
+    disclaimer.textContent = t.disclaimer || "";
+    const open = notice.classList.contains("expanded");
+    more.textContent = open ? t.less || "" : t.more || "";
+    info.setAttribute("aria-label", t.about || "");
+  });
+
+  const log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0" });
+  say((t) => log.setAttribute("aria-label", t.bot || ""));
+  const typingLabel = el("span", { class: "label" });
   const typing = el("div", { class: "typing", role: "status", hidden: true }, [
-    el("span", { class: "sr-only", text: t.typing || "Typing..." }),
-    el("span", { class: "dots", "aria-hidden": "true" }, [el("span"), el("span"), el("span")]),
+    el("div", { class: "bubble" }, [typingLabel, el("span", { class: "dots", "aria-hidden": "true" }, [el("span"), el("span"), el("span")])]),
   ]);
-  const replies = el("div", { class: "replies", role: "group", "aria-label": t.quick_replies || "Quick replies" });
+  say((t) => { typingLabel.textContent = t.typing || ""; });
+  const replies = el("div", { class: "replies", role: "group" });
+  say((t) => replies.setAttribute("aria-label", t.quick_replies || ""));
   const status = el("div", { class: "status", role: "status" });
-  const input = el("input", { id: "cbw-input", type: "text", autocomplete: "off", maxlength: String(cfg.max_chars || 1000), placeholder: t.input_placeholder || "" });
-  const form = el("form", { novalidate: true }, [
-    el("label", { for: "cbw-input", class: "sr-only", text: t.input_label || "Your message" }),
-    input,
-    el("button", { type: "submit", class: "send", text: t.send || "Send" }),
-  ]);
-  const close = el("button", { type: "button", class: "close", "aria-label": t.close || "Close chat", text: "\u00d7" });
+  let statusKey = "";
+  say((t) => { status.textContent = statusKey ? t[statusKey] || "" : ""; });
+  function setStatus(k) { statusKey = k; status.textContent = k ? words()[k] || "" : ""; }
+  const input = el("input", { id: "cbw-input", type: "text", autocomplete: "off", maxlength: String(cfg.max_chars || 1000) });
+  const inputLabel = el("label", { for: "cbw-input", class: "sr-only" });
+  const sendButton = el("button", { type: "submit", class: "send" });
+  say((t) => {
+    inputLabel.textContent = t.input_label || "";
+    sendButton.textContent = t.send || "";
+    input.placeholder = t.placeholder[expects] || t.placeholder.default || "";
+  });
+  const form = el("form", { novalidate: true }, [inputLabel, input, sendButton]);
+  const heading = el("h2", { text: title, title });
   const panel = el("section", { id: "cbw-panel", class: "panel", "aria-label": title, hidden: true }, [
-    el("div", { class: "head" }, [el("h2", { text: title }), close]),
-    el("div", { class: "notice" }, [emergencyLine(), el("p", { class: "disclaimer", text: cfg.disclaimer || "" })]),
+    el("div", { class: "head" }, [heading, langGroup, close]),
+    notice,
     status,
     log,
     typing,
     replies,
     form,
   ]);
+  say(() => { root.setAttribute("lang", lang); });
   root.appendChild(launcherBox);
   root.appendChild(panel);
   shadow.appendChild(root);
   document.body.appendChild(host);
 
+  function setLanguage(l) {
+    if (!known(l) || l === lang) return;
+    lang = l;
+    store.setItem(key + ":lang", l);
+    renderers.forEach((fn) => fn(words()));
+  }
+  function setExpects(what) {
+    expects = typeof what === "string" ? what : "";
+    const t = words();
+    input.placeholder = t.placeholder[expects] || t.placeholder.default || "";
+    if (expects === "phone") input.setAttribute("inputmode", "tel");
+    else input.removeAttribute("inputmode");
+  }
+
+  // ---- scrolling: a turn is shown from the top of its first bot message, never past it
+  let turnStart = null; // the first bot message of the latest turn
+  let userScrolled = false; // the visitor scrolled since the turn began: leave the log where it is
+  function follow() {
+    if (userScrolled) return;
+    const bottom = log.scrollHeight - log.clientHeight;
+    log.scrollTop = turnStart ? Math.min(Math.max(0, turnStart.offsetTop - 8), bottom) : bottom;
+  }
+  for (const evt of ["wheel", "touchmove"]) log.addEventListener(evt, () => { userScrolled = true; }, { passive: true });
+  log.addEventListener("keydown", (e) => { if (/^(Arrow|Page|Home|End| )/.test(e.key)) userScrolled = true; });
+  if (typeof ResizeObserver === "function") new ResizeObserver(() => follow()).observe(log);
+
   // ---- showing things
-  function scrollDown() { log.scrollTop = log.scrollHeight; }
-  function addMessage(sender, text) {
-    const who = sender === "user" ? t.you || "You" : sender === "bot" ? t.bot || "Assistant" : "";
-    const node = el("div", { class: "msg " + sender, "data-sender": sender }, [
-      who ? el("span", { class: "sr-only", text: who + ": " }) : null,
-      el("span", { class: "text", text }),
-    ]);
+  function emergencyCard(node, t) {
+    node.classList.add("card", "card-emergency");
+    node.setAttribute("role", "alert");
+    node.appendChild(el("div", { class: "card-head" }, [icon("alert"), el("span", { text: t.emergency_title || "" })]));
+    const calls = el("div", { class: "calls" });
+    for (const n of numbers) {
+      calls.appendChild(el("a", { class: "call", href: tel(n.number) }, [icon("phone"), el("span", { text: fill(t.call_number, { number: n.number, label: t.numbers[n.number] || n.label }) })]));
+    }
+    if (cfg.phone) calls.appendChild(el("a", { class: "call clinic", href: tel(cfg.phone) }, [icon("phone"), el("span", { text: fill(t.call_clinic, { phone: cfg.phone }) })]));
+    return calls;
+  }
+  function addMessage(sender, text, meta) {
+    const m = meta || {};
+    const t = words(m.language);
+    const who = sender === "user" ? t.you || "" : sender === "bot" ? t.bot || "" : "";
+    const language = known(m.language) ? m.language : sender === "user" && /[\u0900-\u097f]/.test(text) ? "hi" : null;
+    const node = el("div", { class: "msg " + sender, "data-sender": sender, lang: language, "data-card": m.card || null });
+    let calls = null;
+    if (sender === "bot" && m.card === "emergency") calls = emergencyCard(node, t);
+    if (calls) node.appendChild(calls); // the numbers first, under the card's heading
+    if (who) node.appendChild(el("span", { class: "sr-only", text: who + ": " }));
+    node.appendChild(el("span", { class: "text", text }));
     log.appendChild(node);
-    scrollDown();
+    if (sender === "bot" && !turnStart) turnStart = node;
+    follow();
     return node;
   }
   function showReplies(list) {
@@ -128,16 +267,19 @@ export function mount(options) {
     for (const r of list || []) {
       replies.appendChild(el("button", { type: "button", class: "reply", text: r.title, onclick: () => send(r.payload, r.title) }));
     }
+    follow();
   }
   function setTyping(on) {
     typing.hidden = !on;
-    scrollDown();
+    follow();
   }
   function setOpen(open, focus) {
     panel.hidden = !open;
     launcherBox.hidden = open;
+    root.classList.toggle("is-open", open);
     launcher.setAttribute("aria-expanded", String(open));
     store.setItem(key + ":open", open ? "1" : "0");
+    if (open) follow();
     if (focus) (open ? input : launcher).focus();
   }
 
@@ -154,38 +296,56 @@ export function mount(options) {
     awaiting += 1;
     setTyping(true);
     clearTimeout(noReply);
-    noReply = setTimeout(() => { awaiting = 0; setTyping(false); pending = null; addMessage("system", t.errors.no_reply || ""); }, NO_REPLY_MS);
+    noReply = setTimeout(() => { awaiting = 0; setTyping(false); pending = null; addMessage("system", words().errors.no_reply || ""); }, NO_REPLY_MS);
     socket.emit("user_uttered", { message: payload });
   }
-  function send(payload, shown) {
+  function send(payload, shown, language) {
     const text = (shown || payload || "").trim();
-    if (!text) { addMessage("system", t.errors.empty || ""); return; }
+    if (!text) { addMessage("system", words().errors.empty || ""); return; }
     showReplies([]);
-    addMessage("user", text);
+    turnStart = null; // a new turn: its first bot message will be the one to show
+    userScrolled = false;
+    addMessage("user", text, { language });
     if (ready) emitMessage(payload);
     else queue.push(payload);
     input.focus();
   }
+  // The toggle: the widget's words change at once, and the visitor asks the assistant to switch too.
+  function chooseLanguage(choice) {
+    if (choice.id === lang) return;
+    setLanguage(choice.id);
+    setExpects(expects);
+    send(choice.switch, choice.switch, choice.id);
+  }
 
   socket.on("connect", () => {
-    status.textContent = "";
+    setStatus("");
     socket.emit("session_request", { token: store.getItem(key) });
   });
-  socket.on("connect_error", () => { ready = false; status.textContent = t.offline || ""; });
-  socket.on("disconnect", () => { ready = false; status.textContent = t.connecting || ""; });
+  socket.on("connect_error", () => { ready = false; setStatus("offline"); });
+  socket.on("disconnect", () => { ready = false; setStatus("connecting"); });
   socket.on("session_confirm", (data) => {
     if (!data || typeof data.token !== "string") return;
     store.setItem(key, data.token);
     const rendered = log.querySelectorAll(".msg[data-sender]").length;
     if (data.resumed && Array.isArray(data.history) && data.history.length && !rendered) {
       log.setAttribute("aria-busy", "true");
-      for (const m of data.history) addMessage(m.sender === "user" ? "user" : "bot", String(m.text || ""));
+      const bots = data.history.filter((m) => m && m.sender !== "user");
+      const latest = bots[bots.length - 1];
+      if (latest) setLanguage(latest.language);
+      turnStart = null;
+      for (const m of data.history) {
+        if (!m) continue;
+        if (m.sender === "user") turnStart = null; // the last turn is shown from its first bot message
+        addMessage(m.sender === "user" ? "user" : "bot", String(m.text || ""), m);
+      }
       const last = data.history[data.history.length - 1];
-      showReplies(last.sender === "bot" ? last.quick_replies : []);
+      showReplies(last && last.sender === "bot" ? last.quick_replies : []);
+      setExpects(latest ? latest.expects : "");
       log.removeAttribute("aria-busy");
     } else if (!data.resumed) {
-      if (rendered) addMessage("system", t.new_session || "");
-      else if (t.welcome) addMessage("bot", t.welcome);
+      if (rendered) addMessage("system", words().new_session || "");
+      else if (words().welcome) addMessage("bot", words().welcome, { language: lang });
     }
     ready = true;
     const waiting = queue;
@@ -194,7 +354,10 @@ export function mount(options) {
   });
   socket.on("bot_uttered", (msg) => {
     if (!msg || typeof msg !== "object") return;
-    if (typeof msg.text === "string" && msg.text) addMessage("bot", msg.text);
+    setLanguage(msg.language);
+    const hasText = typeof msg.text === "string" && msg.text;
+    if (hasText) addMessage("bot", msg.text, msg);
+    if (hasText || (Array.isArray(msg.quick_replies) && msg.quick_replies.length)) setExpects(msg.expects);
     if (Array.isArray(msg.quick_replies) && msg.quick_replies.length) showReplies(msg.quick_replies);
     if (pending) {
       const start = pending.start;
@@ -214,7 +377,8 @@ export function mount(options) {
   socket.on("widget_error", (err) => {
     pending = null;
     const code = err && typeof err.code === "string" ? err.code : "server";
-    addMessage("system", t.errors[code] || t.errors.server || "");
+    const errors = words().errors;
+    addMessage("system", errors[code] || errors.server || "");
   });
 
   // ---- keyboard and pointer
