@@ -21,6 +21,7 @@ from twilio.request_validator import RequestValidator
 
 from clinicbot.channels import ids
 from clinicbot.channels.common import OneMessageOutput, deliver, env, extras, numbers_first
+from clinicbot.conversation.wording import ENGLISH, wording
 
 logger = logging.getLogger(__name__)
 PATH = "/webhooks/whatsapp/webhook"
@@ -79,7 +80,10 @@ class TwilioWhatsAppOutput(OneMessageOutput, OutputChannel):
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
     ) -> None:
-        lines = [numbers_first(text, extras(kwargs)), ""] + [f"{i}. {b['title']}" for i, b in enumerate(buttons, 1)] + ["Reply with a number."]
+        extra = extras(kwargs)
+        hint = wording(str(extra.get("language") or ENGLISH)).text("reply_with_number")
+        options = [f"{i}. {b['title']}" for i, b in enumerate(buttons, 1)]
+        lines = [numbers_first(text, extra), "", *options, hint]
         self.options.remember(recipient_id, [str(b["payload"]) for b in buttons])
         await deliver("whatsapp", self._send(recipient_id, "\n".join(lines)))
 
