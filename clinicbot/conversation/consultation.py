@@ -265,9 +265,14 @@ class Consultation:
         heard = new.get(finding)
         if heard is not None and heard.status in (PRESENT, ABSENT):
             return True
+        reading = words.read(turn.text)
+        kind = reading.kind
         if any(o.status in (PRESENT, ABSENT) for o in new.values()):
-            return False  # it speaks of something else: each answer answers only its own question
-        kind = words.yes_no(turn.text)
+            if not reading.qualified:
+                return False  # it speaks of something else: each answer answers only its own question
+            merged = assess(merge(self.findings, new), self.values)
+            if finding in merged.red_flags or (kind is Kind.NO and finding not in merged.unanswered_screening):
+                return True  # what it adds answers the question itself ("no, but it tingles down my leg")
         if kind is None and turn.kind in (Kind.YES, Kind.NO, Kind.UNSURE):
             kind = turn.kind
         if kind is Kind.YES:
