@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from clinicbot.conversation import Kind
 from clinicbot.conversation.wording import wording
 from clinicbot.vocabulary import ABSENT, PRESENT
 
@@ -76,3 +77,62 @@ def test_doubt_after_a_no_stays_unsure_on_an_emergency_sign(visitor, language, s
     at(visitor, language, "saddle_numbness")
     visitor.say(said)
     assert visitor.level == "urgent" and visitor.consultation.pending == "saddle_numbness"
+
+
+# A booking to its summary, in each language (the visitor's clock: Tuesday 1 December 2026, 14:30 in Noida).
+BOOKING = {
+    "en": ["I want to book an appointment", "my name is Rahul Verma", "98110 23456", "Noida", "friday at 4pm", "yes"],
+    "hi-Latn": ["mujhe appointment book karna hai", "mera naam Sunita hai", "98110 23456", "Noida wala", "shukravaar 4 baje", "haan"],
+    "hi": ["मुझे अपॉइंटमेंट बुक करना है", "मेरा नाम सुनीता है", "98110 23456", "नोएडा", "शुक्रवार 4 बजे", "हाँ"],
+}
+NAMES = {"en": "Rahul Verma", "hi-Latn": "Sunita", "hi": "सुनीता"}
+
+
+def to_summary(v: Visitor, language: str) -> str:
+    first, *rest = BOOKING[language]
+    v.say(first, Kind.BOOK)
+    reply = ""
+    for said in rest:
+        reply = v.say(said, Kind.YES if said == rest[-1] else Kind.STATEMENT)
+    assert v.consultation.form.pending == "confirm", reply
+    return reply
+
+
+@pytest.mark.parametrize("language", ["en", "hi-Latn", "hi"])
+def test_names_are_read_from_how_people_give_them(visitor, language):
+    to_summary(visitor, language)
+    assert visitor.consultation.form.answers["name"] == NAMES[language]
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "kind", "time"),
+    [
+        ("en", "actually make it 11am thursday", Kind.STATEMENT, "Thursday 3 December at 11:00"),
+        ("en", "thursday after 5 please", Kind.STATEMENT, "Thursday 3 December at 17:00"),
+        ("hi-Latn", "time change karke 11 baje kar do", Kind.OUT_OF_SCOPE, "Shukravaar 4 December, 11:00 baje"),
+        ("hi-Latn", "guruvaar 5 baje ke baad", Kind.UNCLEAR, "Guruvaar 3 December, 17:00 baje"),
+        ("hi", "गुरुवार शाम 5 बजे के बाद कर दो", Kind.UNCLEAR, "गुरुवार 3 दिसंबर, 17:00 बजे"),
+    ],
+)
+def test_an_edit_at_the_summary_shows_it_again_in_the_visitors_language(visitor, language, said, kind, time):
+    to_summary(visitor, language)
+    reply = visitor.say(said, kind)
+    summary = visitor.step.says[-1]
+    assert time in reply and summary.text == reply
+    assert [b.kind for b in summary.buttons] == [Kind.YES, Kind.NO]
+    assert [b.title for b in summary.buttons] == [wording(language).buttons["yes"], wording(language).buttons["no"]]
+    assert visitor.consultation.form.pending == "confirm"
+    visitor.say(BOOKING[language][-1], Kind.YES)
+    assert len(visitor.recorder.bookings) == 1
+
+
+@pytest.mark.parametrize("language", ["en", "hi-Latn", "hi"])
+def test_a_new_name_or_number_at_the_summary(visitor, language):
+    to_summary(visitor, language)
+    said = {"en": "my name is Anil Kumar", "hi-Latn": "mera naam Anil hai", "hi": "मेरा नाम अनिल है"}[language]
+    reply = visitor.say(said, Kind.OUT_OF_SCOPE)
+    assert visitor.consultation.form.answers["name"] in ("Anil Kumar", "Anil", "अनिल")
+    assert visitor.consultation.form.answers["name"] in reply
+    visitor.say("my new number is 91234 56789", Kind.STATEMENT)
+    assert visitor.consultation.form.answers["phone"] == "+919123456789"
+    assert visitor.consultation.form.pending == "confirm"
