@@ -207,6 +207,29 @@ def parse_time(
     return TimeAnswer(when)
 
 
+_DAY_NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_DAY_SHORT = {"tues": 1, "weds": 2, "thur": 3, "thurs": 3}
+
+
+def weekday_said(text: str, now: Optional[dt.datetime] = None, settings: Optional[Clinic] = None) -> Optional[int]:
+    """The day of the week a message names ("sunday", "ravivaar", "रविवार", "tomorrow"; 0 is Monday), else None."""
+    c = settings or clinic()
+    low = " " + " ".join((text or "").lower().split()) + " "
+    for short, full in sorted({**c.booking.shorthand, **c.booking.shorthand_hi}.items(), key=lambda x: -len(x[0])):
+        low = re.sub(rf"{_START}{re.escape(short)}{_END}", f" {full} ", low)
+    names = {**{n: i for i, n in enumerate(_DAY_NAMES)}, **{n: i for i, n in enumerate(WEEKDAYS)}, **_DAY_SHORT}
+    for word in re.findall(r"[a-z]+", low):
+        day = names.get(word[:-1] if word.endswith("days") else word)
+        if day is not None:
+            return day
+    today = (now or dt.datetime.now(ZoneInfo(c.hours.timezone))).astimezone(ZoneInfo(c.hours.timezone))
+    if re.search(r"\btoday\b", low):
+        return today.weekday()
+    if re.search(r"\btomorrow\b", low):
+        return (today + dt.timedelta(days=1)).weekday()
+    return None
+
+
 def _after_is_at(low: str, c: Clinic) -> str:
     """ "after 5", "5 baje ke baad", "5 बजे के बाद": that hour, said as "at 5"."""
     if c.booking.after_words:

@@ -32,6 +32,13 @@ class Texts(BaseModel, extra="forbid"):
     explain_unsure: str
     book_after_questions: str
     switched: str
+    clinic_hours: str
+    clinic_day_open: str
+    clinic_day_closed: str
+    clinic_fees: str
+    clinic_other_part: str
+    clinic_person: str
+    days_range: str
 
 
 @cache
