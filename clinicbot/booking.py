@@ -9,7 +9,7 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import List, Optional
 from zoneinfo import ZoneInfo
 
 from clinicbot.content import Clinic, clinic
@@ -19,15 +19,17 @@ _TIME = re.compile(
     r"\b(?:at\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)|\bat\s+(\d{1,2})(?:[:.](\d{2}))?\b|\b(\d{1,2})[:.](\d{2})\b",
     re.I,
 )
+# The words of a day that dateparser reads: numbers, weekdays, months (not "may", a verb too),
+# relative days (Hinglish and Hindi days are said in English before this, clinic.yml shorthand_hi).
+_DATE_WORD = re.compile(
+    r"\d{1,2}(?:st|nd|rd|th)?|(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|satur|sun)(?:day)?|sat|"
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
+    r"nov(?:ember)?|dec(?:ember)?|today|tomorrow|yesterday|tonight|weekend|fortnight|in|days?|weeks?|months?"
+)
 # Word edges that hold for Devanagari too (its vowel signs are not word characters to `\b`).
 _START, _END = r"(?<![\w\u0900-\u097f])", r"(?![\w\u0900-\u097f])"
 _DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
-_NAME_LEAD = re.compile(
-    r"^\s*(?:my name is|my name's|name is|name:|i am|i'm|im|this is|it's|its|mera naam|mera nam|naam|"
-    r"main|mai|मेरा नाम|नाम)\s+",
-    re.I,
-)
-_NAME_TAIL = re.compile(r"\s+(?:hai|he|hoon|hu|है|हूँ|हूं)\s*[.!]?\s*$", re.I)
+_APOSTROPHE = "['\u2019\u2018`]?"
 
 
 def parse_phone(text: str, settings: Optional[Clinic] = None) -> Optional[str]:
@@ -52,12 +54,38 @@ def show_phone(e164: str, settings: Optional[Clinic] = None) -> str:
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
 
 
-def parse_name(text: str, settings: Optional[Clinic] = None) -> Optional[str]:
-    """A person's name from an answer such as "Ravi Kumar" or "my name is Ravi", else None."""
-    name = _NAME_TAIL.sub("", _NAME_LEAD.sub("", text or "")).strip(" .,!")
-    if " ".join(name.lower().split()) in (settings or clinic()).booking.not_names:
+def _phrase(words: str) -> str:
+    """A phrase of the clinic's data as a pattern: spaces are any spaces, apostrophes optional."""
+    return r"\s+".join(_APOSTROPHE.join(re.escape(ch) for ch in w) for w in words.split())
+
+
+def _alternatives(phrases: List[str]) -> str:
+    return "|".join(_phrase(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+def parse_name(text: str, settings: Optional[Clinic] = None, asked: bool = True) -> Optional[str]:
+    """A person's name from an answer such as "Ravi Kumar" or "my name is Ravi", else None.
+
+    Not ``asked`` (the visitor says it elsewhere in the form), only a name said as one counts: "my name
+    is Rahul", "mera naam Sunita hai".
+    """
+    c = settings or clinic()
+    b = c.booking
+    said = " ".join((text or "").split())
+    leads = b.name_leads + (b.self_leads if asked else [])
+    greeting = _alternatives(b.not_names)
+    lead = re.match(
+        rf"^(?:(?:{greeting})[\s,.!]+)*(?:{_alternatives(leads)})(?:\s*[:,-]\s*|\s+)(?P<name>.+)$", said, re.I
+    ) if leads else None
+    if lead is None and not asked:
         return None
-    if not (2 <= len(name) <= 80) or any(ch.isdigit() or ch in "<>@/\\{}[]" for ch in name):
+    name = lead.group("name") if lead else said
+    if b.name_tails:
+        name = re.sub(rf"(?:\s+|^)(?:{_alternatives(b.name_tails)})\s*[.!]*\s*$", "", name, flags=re.I)
+    name = name.strip(" .,!")
+    if " ".join(name.lower().split()) in b.not_names or set(name.lower().split()) & set(b.not_name_words):
+        return None
+    if not (2 <= len(name) <= 80) or any(ch.isdigit() or ch in "<>@/\\{}[]?" for ch in name):
         return None
     if not any(ch.isalpha() for ch in name) or len(name.split()) > 6:
         return None
@@ -82,6 +110,14 @@ def match_location(text: str, settings: Optional[Clinic] = None) -> Optional[str
     return aliases[best[2]] if best else None
 
 
+def without_places(text: str, settings: Optional[Clinic] = None) -> str:
+    """``text`` without the clinic's place names ("sector 47" is no day and time)."""
+    c = settings or clinic()
+    aliases = [a for loc in c.locations for a in [loc.id.replace("_", " "), *loc.aliases]]
+    pattern = rf"{_START}(?:{_alternatives(aliases)}){_END}"
+    return re.sub(pattern, " ", (text or "").translate(_DEVANAGARI_DIGITS), flags=re.I)
+
+
 @dataclass(frozen=True)
 class TimeAnswer:
     """A parsed preferred time, or why it cannot be used."""
@@ -95,8 +131,13 @@ def _hhmm(value: str) -> dt.time:
     return dt.time(int(h), int(m))
 
 
-def parse_time(text: str, now: Optional[dt.datetime] = None, settings: Optional[Clinic] = None) -> TimeAnswer:
-    """A preferred appointment time from natural language, checked against the clinic's hours."""
+def parse_time(
+    text: str, now: Optional[dt.datetime] = None, settings: Optional[Clinic] = None, keep: Optional[dt.datetime] = None
+) -> TimeAnswer:
+    """A preferred appointment time from natural language, checked against the clinic's hours.
+
+    ``keep`` is a time being changed: an hour alone keeps its day, a day alone keeps its hour.
+    """
     import dateparser
 
     c = settings or clinic()
@@ -110,6 +151,8 @@ def parse_time(text: str, now: Optional[dt.datetime] = None, settings: Optional[
     if c.booking.clock_words:
         clock_words = "|".join(re.escape(w) for w in c.booking.clock_words)
         low = re.sub(rf"(\d{{1,2}})(?:[:.](\d{{2}}))?\s*(?:{clock_words}){_END}", lambda m: f" at {m.group(1)}:{m.group(2) or '00'} ", low)
+    low = _after_is_at(low, c)
+    part = next((at for p, at in c.booking.parts_of_day.items() if re.search(rf"\b{p}\b", low)), None)
     clock: Optional[dt.time] = None
     m = _TIME.search(low)
     if m:
@@ -120,34 +163,43 @@ def parse_time(text: str, now: Optional[dt.datetime] = None, settings: Optional[
             hour += 12
         elif ampm == "am" and hour == 12:
             hour = 0
-        elif not ampm and 1 <= hour <= 7:
-            hour += 12  # "at 4" during clinic hours means the afternoon
+        elif not ampm and 1 <= hour < 12 and minute <= 59:
+            hour = _in_hours(hour, minute, part, c)
         if hour > 23 or minute > 59:
             return TimeAnswer(None, "unparsed")
         clock = dt.time(hour, minute)
         low = low[: m.start()] + " " + low[m.end() :]
-    for part, at in c.booking.parts_of_day.items():
-        if re.search(rf"\b{part}\b", low):
+    for name, at in c.booking.parts_of_day.items():
+        if re.search(rf"\b{name}\b", low):
             clock = clock or _hhmm(at)
-            low = re.sub(rf"\b(?:in the\s+)?{part}\b", " ", low)
+            low = re.sub(rf"\b(?:in the\s+)?{name}\b", " ", low)
     low = re.sub(r"\b(?:next|this|coming|on|please|pls|the|around|about)\b", " ", low)
     low = " ".join(low.split())
     day: Optional[dt.date] = None
     if low:
         base = now.replace(tzinfo=None)
-        parsed = dateparser.parse(
-            low, settings={"PREFER_DATES_FROM": "future", "RELATIVE_BASE": base, "DATE_ORDER": "DMY"}
-        )
-        if parsed is None:
+        settings_ = {"PREFER_DATES_FROM": "future", "RELATIVE_BASE": base, "DATE_ORDER": "DMY"}
+        # Only words of a day are read as one (dateparser takes "no" for November); other words around
+        # them ("actually make it thursday") are left out when the whole cannot be read.
+        dated = " ".join(w for w in low.split() if _DATE_WORD.fullmatch(w))
+        parsed = dateparser.parse(low, settings=settings_) if dated else None
+        if parsed is None and dated:
+            parsed = dateparser.parse(dated, settings=settings_)
+        if parsed is None and (dated or clock is None):
             return TimeAnswer(None, "unparsed")
-        day = parsed.date()
-        # dateparser fills a missing time with the current one; only an explicit time counts.
-        # A bare day ("monday") comes back at midnight: that is no time either.
-        explicit = parsed.time().replace(microsecond=0) not in (base.time().replace(microsecond=0), dt.time(0, 0))
-        if clock is None and explicit:
-            clock = parsed.time().replace(second=0, microsecond=0)
+        if parsed is not None:
+            day = parsed.date()
+            # dateparser fills a missing time with the current one; only an explicit time counts.
+            # A bare day ("monday") comes back at midnight: that is no time either.
+            explicit = parsed.time().replace(microsecond=0) not in (base.time().replace(microsecond=0), dt.time(0, 0))
+            if clock is None and explicit:
+                clock = parsed.time().replace(second=0, microsecond=0)
     if clock is None and day is None:
         return TimeAnswer(None, "unparsed")
+    if keep is not None:
+        kept = keep.astimezone(tz)
+        day = day or kept.date()
+        clock = clock or kept.time().replace(second=0, microsecond=0, tzinfo=None)
     if day is None:
         day = (
             now.date()
@@ -164,6 +216,50 @@ def parse_time(text: str, now: Optional[dt.datetime] = None, settings: Optional[
     if not (_hhmm(c.hours.open) <= when.time() < _hhmm(c.hours.close)):
         return TimeAnswer(when, "closed_hour")
     return TimeAnswer(when)
+
+
+_DAY_NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_DAY_SHORT = {"tues": 1, "weds": 2, "thur": 3, "thurs": 3}
+
+
+def weekday_said(text: str, now: Optional[dt.datetime] = None, settings: Optional[Clinic] = None) -> Optional[int]:
+    """The day of the week a message names ("sunday", "ravivaar", "रविवार", "tomorrow"; 0 is Monday), else None."""
+    c = settings or clinic()
+    low = " " + " ".join((text or "").lower().split()) + " "
+    for short, full in sorted({**c.booking.shorthand, **c.booking.shorthand_hi}.items(), key=lambda x: -len(x[0])):
+        low = re.sub(rf"{_START}{re.escape(short)}{_END}", f" {full} ", low)
+    names = {**{n: i for i, n in enumerate(_DAY_NAMES)}, **{n: i for i, n in enumerate(WEEKDAYS)}, **_DAY_SHORT}
+    for word in re.findall(r"[a-z]+", low):
+        day = names.get(word[:-1] if word.endswith("days") else word)
+        if day is not None:
+            return day
+    today = (now or dt.datetime.now(ZoneInfo(c.hours.timezone))).astimezone(ZoneInfo(c.hours.timezone))
+    if re.search(r"\btoday\b", low):
+        return today.weekday()
+    if re.search(r"\btomorrow\b", low):
+        return (today + dt.timedelta(days=1)).weekday()
+    return None
+
+
+def _after_is_at(low: str, c: Clinic) -> str:
+    """ "after 5", "5 baje ke baad", "5 बजे के बाद": that hour, said as "at 5"."""
+    if c.booking.after_words:
+        before = "|".join(re.escape(w) for w in sorted(c.booking.after_words, key=len, reverse=True))
+        low = re.sub(rf"\b(?:{before})\s+(?:at\s+)?(\d{{1,2}}(?:[:.]\d{{2}})?)", r" at \1", low)
+    if c.booking.after_words_hi:
+        after = "|".join(re.escape(w) for w in sorted(c.booking.after_words_hi, key=len, reverse=True))
+        low = re.sub(rf"(?:\bat\s+)?(\d{{1,2}}(?:[:.]\d{{2}})?)\s*(?:{after}){_END}", r" at \1 ", low)
+    return low
+
+
+def _in_hours(hour: int, minute: int, part: Optional[str], c: Clinic) -> int:
+    """A bare hour (1-11): the afternoon when said so, or when only the afternoon's is in opening hours."""
+    if part is not None:
+        return hour + 12 if _hhmm(part).hour >= 12 else hour  # "shaam 5 baje" / "subah 10 baje"
+    open_t, close_t = _hhmm(c.hours.open), _hhmm(c.hours.close)
+    if not open_t <= dt.time(hour, minute) < close_t and open_t <= dt.time(hour + 12, minute) < close_t:
+        return hour + 12  # "at 4", "after 5" during clinic hours mean the afternoon
+    return hour
 
 
 def earliest_slot(now: Optional[dt.datetime] = None, settings: Optional[Clinic] = None) -> dt.datetime:

@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Dict, List
 
-from pydantic import BaseModel, root_validator
+from pydantic import BaseModel, root_validator, validator
 
 from clinicbot.datafiles import load_yaml
 from clinicbot.vocabulary import vocabulary
@@ -88,8 +88,22 @@ class BookingSettings(BaseModel, extra="forbid"):
     shorthand: Dict[str, str]
     shorthand_hi: Dict[str, str] = {}
     clock_words: List[str] = []
+    after_words: List[str] = []  # before an hour: "after 5" is 5 o'clock
+    after_words_hi: List[str] = []  # after an hour: "5 baje ke baad", "5 बजे के बाद"
+    name_leads: List[str] = []  # how people say their name: "my name is", "mera naam"
+    self_leads: List[str] = []  # how people introduce themselves when asked their name: "I'm", "this is"
+    not_name_words: List[str] = []  # words that are never part of a name: "change", "badalna"
+    name_tails: List[str] = []  # what follows a name and is not part of it: "hai", "here"
+    change_words: Dict[str, List[str]] = {}  # at the summary: the words that name an answer to change
     retention_days: int
     texts: Dict[str, str]
+
+    @validator("change_words")
+    def _form_fields(cls, table: Dict[str, List[str]]) -> Dict[str, List[str]]:
+        unknown = set(table) - {"name", "phone", "location", "time"}
+        if unknown:
+            raise ValueError(f"clinic.yml booking.change_words: unknown answers {sorted(unknown)}")
+        return table
 
 
 class Clinic(BaseModel, extra="forbid"):

@@ -6,12 +6,12 @@ Plain Python over clinicbot.booking's readers; the texts are the clinic's (data/
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from clinicbot import booking
 from clinicbot.content import clinic
+from clinicbot.conversation import words
 from clinicbot.conversation.kinds import Kind
 from clinicbot.conversation.records import BookingRequest
 from clinicbot.conversation.step import Button, Say
@@ -23,18 +23,6 @@ FIELDS = (NAME, PHONE, LOCATION, TIME, CONSENT, CONFIRM)
 EXPECTS = {NAME: "name", PHONE: "phone", LOCATION: "place", TIME: "time"}
 # How the form ended, when it did not send a request.
 DECLINED, ABORTED, CANCELLED = "declined", "aborted", "cancelled"
-# Words at the summary that name the field to ask again.
-CHANGE_WORDS = {
-    "name": NAME,
-    "number": PHONE,
-    "mobile": PHONE,
-    "phone": PHONE,
-    "place": LOCATION,
-    "location": LOCATION,
-    "time": TIME,
-    "day": TIME,
-    "date": TIME,
-}
 READERS: Dict[str, Tuple[Callable[[str], Optional[str]], str]] = {
     NAME: (booking.parse_name, "bad_name"),
     PHONE: (booking.parse_phone, "bad_phone"),
@@ -132,11 +120,18 @@ class BookingForm:
                 self.ended = DECLINED
                 return []
             return self._fail(CONSENT, "yes_no", w)
-        if kind is Kind.YES:
+        return self._confirm(kind, said, w, now)
+
+    def _confirm(self, kind: Kind, said: str, w: Wording, now: Optional[dt.datetime]) -> List[Say]:
+        """At the summary: an edit ("actually make it 11am thursday") changes it, a yes sends it."""
+        when = self.answers.get(TIME)
+        changes, problem = _changes(said, dt.datetime.fromisoformat(when) if when else None, now)
+        if kind is Kind.YES and not changes:
             self.answers[CONFIRM] = "yes"
             return []
-        changes = _changes(said)
         self.answers.update(changes)
+        if problem:
+            return [Say(w.booking_text(f"bad_time_{problem}"))]
         return [] if changes else [Say(w.booking_text("what_change"))]
 
     def _time(self, kind: Kind, said: str, urgent: bool, w: Wording, now: Optional[dt.datetime]) -> List[Say]:
@@ -170,21 +165,30 @@ class BookingForm:
         )
 
 
-def _changes(said: str) -> Dict[str, Optional[str]]:
-    """What a visitor wants changed at the summary: a new value, or the field to ask again."""
+def _changes(
+    said: str, when: Optional[dt.datetime] = None, now: Optional[dt.datetime] = None
+) -> Tuple[Dict[str, Optional[str]], Optional[str]]:
+    """What a visitor wants changed at the summary: new values, or the fields to ask again; and why a
+    new time cannot be used ("closed_day"...), when it cannot."""
     out: Dict[str, Optional[str]] = {}
     phone = booking.parse_phone(said)
     if phone:
         out[PHONE] = phone
-    loc = booking.match_location(said)
+    name = booking.parse_name(said, asked=False)
+    if name:
+        out[NAME] = name
+    loc = booking.match_location(said) if not name else None
     if loc:
         out[LOCATION] = loc
-    for word in re.findall(r"[a-z]+", said.lower()):
-        f = CHANGE_WORDS.get(word)
-        if f and f not in out:
-            out[f] = None
-    if not out:
-        parsed = booking.parse_time(said)
+    problem: Optional[str] = None
+    if not phone and not name:
+        parsed = booking.parse_time(booking.without_places(said), now, keep=when)
         if parsed.when and not parsed.problem:
             out[TIME] = parsed.when.isoformat()
-    return out
+        elif parsed.problem and parsed.problem != "unparsed":
+            out[TIME], problem = None, parsed.problem  # said, but not a time the clinic can take: asked again
+    named = set(words.tokens(said))
+    for f, names in clinic().booking.change_words.items():
+        if f not in out and named & {n.lower() for n in names}:
+            out[f] = None
+    return out, problem

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional
 from zoneinfo import ZoneInfo
 
+from clinicbot import booking
 from clinicbot.assessment import merge
 from clinicbot.booking import parse_phone, show_phone
 from clinicbot.content import clinic
-from clinicbot.conversation import words
-from clinicbot.conversation.booking_form import BookingForm, yes_no
+from clinicbot.conversation import clinic_questions, words
+from clinicbot.conversation.booking_form import TIME, BookingForm, yes_no
 from clinicbot.conversation.escalation import escalation_level
 from clinicbot.conversation.interview import Question, interview
 from clinicbot.conversation.kinds import Kind, Level, Mode
@@ -41,7 +42,7 @@ EMERGENCY_CARD = "emergency"
 _BARE_AGE = re.compile(r"^\s*(?:i\s*(?:am|'m)\s*)?(\d{1,3})\s*(?:years?|yrs?|y/?o|saal)?\s*(?:old)?\s*\.?\s*$", re.I)
 _BARE_SIDE = re.compile(r"^\s*(?:on\s+)?(?:the\s+|my\s+)?(left|right|both)\b", re.I)
 # Turns that say something else than an answer: they never answer the pending question.
-_ASIDES = (Kind.FAQ, Kind.BOT_QUESTION, Kind.CANCEL, Kind.GREET, Kind.THANKS, Kind.GOODBYE, Kind.BOOK)
+_ASIDES = (Kind.FAQ, Kind.BOT_QUESTION, Kind.CLINIC, Kind.CANCEL, Kind.GREET, Kind.THANKS, Kind.GOODBYE, Kind.BOOK)
 
 
 @dataclass
@@ -273,9 +274,14 @@ class Consultation:
         heard = new.get(finding)
         if heard is not None and heard.status in (PRESENT, ABSENT):
             return True
+        reading = words.read(turn.text)
+        kind = reading.kind
         if any(o.status in (PRESENT, ABSENT) for o in new.values()):
-            return False  # it speaks of something else: each answer answers only its own question
-        kind = words.yes_no(turn.text)
+            if not reading.qualified:
+                return False  # it speaks of something else: each answer answers only its own question
+            merged = assess(merge(self.findings, new), self.values)
+            if finding in merged.red_flags or (kind is Kind.NO and finding not in merged.unanswered_screening):
+                return True  # what it adds answers the question itself ("no, but it tingles down my leg")
         if kind is None and turn.kind in (Kind.YES, Kind.NO, Kind.UNSURE):
             kind = turn.kind
         if kind is Kind.YES:
@@ -321,7 +327,7 @@ class Consultation:
     def apply(self, turn: Turn, recorder: Optional[Recorder] = None, now: Optional[dt.datetime] = None) -> Step:
         """One visitor turn: what to say, and the state the channels show."""
         says: List[Say] = []
-        turn = _plain_kind(turn)
+        turn = _plain_kind(self._about_clinic(turn, now))
         asked = requested(turn.text)
         self.language = follow(self.language, turn.text)
         if asked and not _speaks(turn):
@@ -419,7 +425,7 @@ class Consultation:
         elif turn.kind is Kind.CANCEL:
             self.mode = Mode.IDLE
             says.append(Say(self.w.text("cancelled")))
-        elif turn.kind in (Kind.FAQ, Kind.BOT_QUESTION, Kind.GOODBYE):
+        elif turn.kind in (Kind.FAQ, Kind.BOT_QUESTION, Kind.CLINIC, Kind.GOODBYE):
             self._aside(turn, says)
             if fresh:
                 self._announce(result, fresh, says)
@@ -442,6 +448,8 @@ class Consultation:
         answer = {
             Kind.FAQ: w.advice.faq.get(turn.faq, ""),
             Kind.BOT_QUESTION: w.text("about_bot"),
+            # in an emergency the answer is the emergency department, not the clinic's hours or number
+            Kind.CLINIC: clinic_questions.answer(turn.faq, w) if self.mode is not Mode.EMERGENCY else "",
             Kind.GREET: w.text("greet") if self.mode is Mode.IDLE else "",
             Kind.THANKS: w.text("thanks") if self.mode is not Mode.INTERVIEW else "",
             Kind.GOODBYE: w.text("goodbye"),
@@ -449,6 +457,21 @@ class Consultation:
         if answer:
             says.append(Say(answer))
         return bool(answer) or turn.kind in (Kind.GREET, Kind.THANKS)
+
+    def _about_clinic(self, turn: Turn, now: Optional[dt.datetime]) -> Turn:
+        """A question about the clinic (hours, fees, another problem, a person) is an aside, whatever its
+        intent, unless it answers the pending question or tells a red flag (then it is read as that)."""
+        question = clinic_questions.asked(turn.text, now)
+        if question is None or turn.suspected or words.read(turn.text).leads:
+            return turn  # an answer first: "nahi, ghutne mein dard hai"
+        if any(vocabulary().findings[f].kind == "red_flag" for f in turn.findings):
+            return turn
+        if self.mode is Mode.INTERVIEW and _speaks_findings(turn):
+            return turn
+        if self.mode is Mode.BOOKING and self.form.pending == TIME:
+            if not turn.text.rstrip().endswith("?") and booking.parse_time(turn.text, now).problem is None:
+                return turn  # a time: "monday after you open"
+        return replace(turn, kind=Kind.CLINIC, faq=question, findings={}, values={})
 
     def _continue(self, result: TriageResult, says: List[Say]) -> None:
         """The next question, or the outcome when none is left."""
@@ -553,7 +576,7 @@ class Consultation:
         if fresh:
             self._announce(result, fresh, says)
         urgent = self.level == Level.URGENT.value
-        if turn.kind in (Kind.FAQ, Kind.BOT_QUESTION) and self._aside(turn, says):
+        if turn.kind in (Kind.FAQ, Kind.BOT_QUESTION, Kind.CLINIC) and self._aside(turn, says):
             says.append(self.form.ask(urgent, self.w))
             return
         says.extend(self.form.answer(turn.kind, turn.text, urgent, self.w, now))
@@ -593,6 +616,10 @@ class Consultation:
 def _speaks(turn: Turn) -> bool:
     """The turn tells something of the visitor: a finding stated present or absent, or a value."""
     return bool(turn.values) or any(o.status in (PRESENT, ABSENT) for o in turn.findings.values())
+
+
+def _speaks_findings(turn: Turn) -> bool:
+    return any(o.status in (PRESENT, ABSENT) for o in turn.findings.values())
 
 
 def _plain_kind(turn: Turn) -> Turn:

@@ -25,6 +25,7 @@ class Kind(str, Enum):
     CANCEL = "cancel"
     FAQ = "faq"
     BOT_QUESTION = "bot_question"
+    CLINIC = "clinic"  # a question about the clinic (hours, fees, another problem, a person): never a booking
     BOOK = "book"
     GREET = "greet"
     THANKS = "thanks"

@@ -38,6 +38,13 @@ class Texts(BaseModel, extra="forbid"):
     book_after_questions: str
     reply_with_number: str
     switched: str
+    clinic_hours: str
+    clinic_day_open: str
+    clinic_day_closed: str
+    clinic_fees: str
+    clinic_other_part: str
+    clinic_person: str
+    days_range: str
 
 
 @cache

@@ -16,7 +16,7 @@ class Turn:
 
     text: str = ""
     kind: Kind = Kind.STATEMENT
-    faq: str = ""  # the FAQ answered, when kind is FAQ
+    faq: str = ""  # the FAQ answered, when kind is FAQ; the question about the clinic, when kind is CLINIC
     findings: Dict[str, Observation] = field(default_factory=dict)
     values: Dict[str, Any] = field(default_factory=dict)
     cut: int = 0  # characters cut off a long message

@@ -129,3 +129,85 @@ def test_names_in_hinglish_and_hindi_are_kept_as_written(said, name):
 
 def test_a_phone_number_in_devanagari_digits():
     assert booking.parse_phone("९८७६५ ४३२१०") == "+919876543210"
+
+
+@pytest.mark.parametrize(
+    ("said", "when", "problem"),
+    [
+        # "after N" is N o'clock, and a bare hour in the afternoon's opening hours is the afternoon
+        ("thursday after 5", dt.datetime(2026, 11, 26, 17, 0, tzinfo=IST), None),
+        ("after 5", dt.datetime(2026, 11, 25, 17, 0, tzinfo=IST), None),
+        ("friday at 3", dt.datetime(2026, 11, 27, 15, 0, tzinfo=IST), None),
+        ("tomorrow after 4:30", dt.datetime(2026, 11, 26, 16, 30, tzinfo=IST), None),
+        ("5 baje ke baad", dt.datetime(2026, 11, 25, 17, 0, tzinfo=IST), None),
+        ("guruvaar 5 baje ke baad", dt.datetime(2026, 11, 26, 17, 0, tzinfo=IST), None),
+        ("kal 5 ke baad", dt.datetime(2026, 11, 26, 17, 0, tzinfo=IST), None),
+        ("शाम 5 बजे के बाद", dt.datetime(2026, 11, 25, 17, 0, tzinfo=IST), None),
+        ("गुरुवार शाम 5 बजे के बाद", dt.datetime(2026, 11, 26, 17, 0, tzinfo=IST), None),
+        # the morning said is the morning; an hour outside the hours either way stays as said
+        ("subah 5 baje", None, "closed_hour"),
+        ("tomorrow at 9", None, "closed_hour"),
+        # other words around the day and time
+        ("actually make it 11am thursday", dt.datetime(2026, 11, 26, 11, 0, tzinfo=IST), None),
+        ("sector 47", None, "unparsed"),
+    ],
+)
+def test_times_in_context(said, when, problem):
+    answer = booking.parse_time(booking.without_places(said), NOW)
+    assert answer.problem == problem
+    if when:
+        assert answer.when == when
+
+
+CHANGING = dt.datetime(2026, 11, 27, 16, 0, tzinfo=IST)  # Friday 16:00, being changed
+
+
+@pytest.mark.parametrize(
+    ("said", "when"),
+    [
+        ("make it 11am", dt.datetime(2026, 11, 27, 11, 0, tzinfo=IST)),  # an hour alone keeps its day
+        ("time change karke 11 baje kar do", dt.datetime(2026, 11, 27, 11, 0, tzinfo=IST)),
+        ("thursday instead", dt.datetime(2026, 11, 26, 16, 0, tzinfo=IST)),  # a day alone keeps its hour
+        ("गुरुवार कर दो", dt.datetime(2026, 11, 26, 16, 0, tzinfo=IST)),
+    ],
+)
+def test_a_changed_time_keeps_what_is_not_changed(said, when):
+    answer = booking.parse_time(said, NOW, keep=CHANGING)
+    assert answer.problem is None and answer.when == when
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("my name is Rahul Verma", "Rahul Verma"),
+        ("Hi, my name is Rahul Verma", "Rahul Verma"),
+        ("I'm Priya", "Priya"),
+        ("I\u2019m Priya", "Priya"),
+        ("this is Anil", "Anil"),
+        ("Rahul Verma here", "Rahul Verma"),
+        ("Imran Khan", "Imran Khan"),
+        ("mera naam Sunita hai", "Sunita"),
+        ("ji, mera naam Sunita hai", "Sunita"),
+        ("main Sunita hoon", "Sunita"),
+        ("मेरा नाम सुनीता है", "सुनीता"),
+        ("मैं सुनीता हूँ", "सुनीता"),
+        ("what are your fees?", None),
+    ],
+)
+def test_names_are_the_name_only(said, name):
+    assert booking.parse_name(said) == name
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("my name is Rahul Verma", "Rahul Verma"),
+        ("mera naam Sunita hai", "Sunita"),
+        ("मेरा नाम सुनीता है", "सुनीता"),
+        ("I'm fine with it", None),  # not asked for a name, only a name said as one counts
+        ("Rahul Verma", None),
+        ("yes", None),
+    ],
+)
+def test_a_name_said_where_it_was_not_asked(said, name):
+    assert booking.parse_name(said, asked=False) == name

@@ -108,3 +108,64 @@ def test_the_summary_reads_the_phone_back_as_people_write_it():
     answers = {NAME: "Ravi", PHONE: "+919876543210", LOCATION: "noida", TIME: NOW.isoformat(), CONSENT: NOW.isoformat()}
     say = filled(**answers).ask(False, W)
     assert "+91 98765 43210" in say.text and "+919876543210" not in say.text
+
+
+# At the summary (Friday 4 December at 16:00): an edit changes the request and the summary comes again.
+SUMMARY = {NAME: "Ravi", PHONE: "+919876543210", LOCATION: "noida", TIME: "2026-12-04T16:00:00+05:30", CONSENT: NOW.isoformat()}
+
+
+@pytest.mark.parametrize(
+    ("kind", "said", "field", "value"),
+    [
+        (Kind.STATEMENT, "actually make it 11am thursday", TIME, "2026-12-03T11:00:00+05:30"),
+        (Kind.STATEMENT, "thursday after 5 instead", TIME, "2026-12-03T17:00:00+05:30"),
+        (Kind.STATEMENT, "make it 11am", TIME, "2026-12-04T11:00:00+05:30"),  # the day stays
+        (Kind.OUT_OF_SCOPE, "time change karke 11 baje kar do", TIME, "2026-12-04T11:00:00+05:30"),
+        (Kind.UNCLEAR, "guruvaar shaam 5 baje kar do", TIME, "2026-12-03T17:00:00+05:30"),
+        (Kind.UNCLEAR, "समय गुरुवार 11 बजे कर दो", TIME, "2026-12-03T11:00:00+05:30"),
+        (Kind.OUT_OF_SCOPE, "my name is Rahul Verma", NAME, "Rahul Verma"),
+        (Kind.UNCLEAR, "mera naam Sunita hai", NAME, "Sunita"),
+        (Kind.UNCLEAR, "मेरा नाम सुनीता है", NAME, "सुनीता"),
+        (Kind.STATEMENT, "actually my number is 91234 56789", PHONE, "+919123456789"),
+        (Kind.UNCLEAR, "naya number 91234 56789 hai", PHONE, "+919123456789"),
+        (Kind.STATEMENT, "greater noida please", LOCATION, "greater_noida"),
+    ],
+)
+def test_an_edit_at_the_summary_changes_the_request_and_shows_it_again(kind, said, field, value):
+    form = filled(**SUMMARY)
+    says = form.answer(kind, said, urgent=False, w=W, now=NOW)
+    assert says == [] and form.pending == CONFIRM and form.answers[field] == value
+    assert all(form.answers[f] == SUMMARY[f] for f in SUMMARY if f != field)
+    summary = form.ask(urgent=False, w=W)
+    assert "Please check your request" in summary.text and [b.kind for b in summary.buttons] == [Kind.YES, Kind.NO]
+
+
+@pytest.mark.parametrize(("language", "yes"), [("en", "yes"), ("hi-Latn", "haan"), ("hi", "हाँ")])
+def test_a_plain_yes_at_the_summary_sends_it(language, yes):
+    form = filled(**SUMMARY)
+    assert form.answer(Kind.YES, yes, urgent=False, w=wording(language), now=NOW) == []
+    assert form.answers[CONFIRM] == "yes" and form.pending is None and form.answers[TIME] == SUMMARY[TIME]
+
+
+@pytest.mark.parametrize(("language", "no"), [("en", "no"), ("hi-Latn", "nahi"), ("hi", "नहीं")])
+def test_a_no_at_the_summary_asks_what_to_change(language, no):
+    form = filled(**SUMMARY)
+    says = form.answer(Kind.NO, no, urgent=False, w=wording(language), now=NOW)
+    assert [s.text for s in says] == [wording(language).booking_text("what_change")]
+    assert form.pending == CONFIRM and form.answers == SUMMARY
+
+
+@pytest.mark.parametrize(
+    ("said", "pending"),
+    [("I'm fine with it", CONFIRM), ("jagah badalni hai", LOCATION), ("नाम बदलना है", NAME), ("change the day", TIME)],
+)
+def test_words_at_the_summary_without_a_value_ask_again(said, pending):
+    form = filled(**SUMMARY)
+    form.answer(Kind.STATEMENT, said, urgent=False, w=W, now=NOW)
+    assert form.pending == pending and form.answers.get(NAME) in ("Ravi", None)
+
+
+def test_a_new_time_the_clinic_cannot_take_says_why_and_asks_the_time():
+    form = filled(**SUMMARY)
+    says = form.answer(Kind.STATEMENT, "make it sunday 11am", urgent=False, w=W, now=NOW)
+    assert says[0].text == W.booking_text("bad_time_closed_day") and form.pending == TIME
