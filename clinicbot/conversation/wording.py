@@ -116,11 +116,12 @@ def english_tree() -> Dict[str, Any]:
     }
 
 
-def _leaves(tree: Any, path: Tuple[str, ...] = ()) -> Dict[Tuple[str, ...], Any]:
+def leaves(tree: Any, path: Tuple[str, ...] = ()) -> Dict[Tuple[str, ...], Any]:
+    """Every text of a tree of texts by its path of keys."""
     if isinstance(tree, dict):
         out: Dict[Tuple[str, ...], Any] = {}
         for k, v in tree.items():
-            out.update(_leaves(v, (*path, str(k))))
+            out.update(leaves(v, (*path, str(k))))
         return out
     return {path: tree}
 
@@ -131,7 +132,7 @@ def _placeholders(text: str) -> List[str]:
 
 def check(english: Dict[str, Any], translated: Dict[str, Any], where: str) -> None:
     """Raises unless ``translated`` has the English keys, placeholders and emergency numbers."""
-    en, tr = _leaves(english), _leaves(translated)
+    en, tr = leaves(english), leaves(translated)
     if set(en) != set(tr):
         missing = sorted(".".join(k) for k in set(en) - set(tr))
         extra = sorted(".".join(k) for k in set(tr) - set(en))
@@ -159,7 +160,7 @@ def wording(language: str = ENGLISH) -> Wording:
     if language in LANGUAGES and language != ENGLISH:
         path = LANG_DIR / f"{language}.yml"
         data = load_yaml(path)
-        translated = {k: v for k, v in data.items() if k not in ("language", "source")}
+        translated = {k: v for k, v in data.items() if k not in ("language", "source", "translated_from")}
         check(tree, translated, path.name)
         tree = translated
     else:
