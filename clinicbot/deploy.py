@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import Any, Callable, Dict, Mapping, Optional
@@ -39,18 +40,50 @@ def tracker_store(url: str) -> Dict[str, Any]:
     return conf
 
 
-def lock_store(url: Optional[str]) -> Dict[str, Any]:
-    """A Redis lock store when REDIS_URL is set, else Rasa's in-memory one."""
+LOCK_STORE_MODULE = "clinicbot.rasa_nlu.lock_store.AtomicRedisLockStore"
+
+
+def _seconds(name: str, env: Optional[Mapping[str, str]], default: float, positive: bool) -> float:
+    value = settings.get(name, "", env)
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, not {value!r}") from None
+    if not math.isfinite(seconds) or seconds < 0 or (positive and seconds == 0):
+        raise ValueError(f"{name} must be a {'positive' if positive else 'non-negative'} number of seconds")
+    return seconds
+
+
+def lock_store(url: Optional[str], env: Optional[Mapping[str, str]] = None) -> Dict[str, Any]:
+    """The atomic Redis lock store (clinicbot.locks) when REDIS_URL is set, else Rasa's in-memory one.
+
+    LOCK_TTL_SECONDS: how long a dead holder can block a conversation; LOCK_WAIT_SECONDS: how long a
+    message waits for its conversation (default: the ttl and 15 s more).
+    """
     if not url:
         return {"type": "in_memory"}
     from urllib.parse import urlparse
 
+    from clinicbot import locks
+
     u = urlparse(url)
-    conf: Dict[str, Any] = {"type": "redis", "url": u.hostname or "127.0.0.1", "port": u.port or 6379}
+    if u.scheme not in ("redis", "rediss"):
+        raise ValueError(f"REDIS_URL must be a redis:// or rediss:// URL, not {u.scheme or url!r}")
+    ttl = _seconds("LOCK_TTL_SECONDS", env, locks.DEFAULT_TTL_SECONDS, positive=True)
+    wait = _seconds("LOCK_WAIT_SECONDS", env, locks.default_wait(ttl), positive=False)
+    conf: Dict[str, Any] = {"type": LOCK_STORE_MODULE, "url": u.hostname or "127.0.0.1", "port": u.port or 6379}
+    if u.username:
+        conf["username"] = u.username
     if u.password:
         conf["password"] = u.password
+    if u.scheme == "rediss":
+        conf["use_ssl"] = True
     db = (u.path or "/0").lstrip("/")
     conf["db"] = int(db or 0)
+    conf["lock_ttl_seconds"] = ttl
+    conf["lock_wait_seconds"] = wait
     return conf
 
 
@@ -64,7 +97,7 @@ def endpoints(env: Mapping[str, str]) -> Dict[str, Any]:
     return {
         "action_endpoint": {"url": f"http://127.0.0.1:{env.get('ACTIONS_PORT', '5055')}/webhook"},
         "tracker_store": tracker_store(tracker_url(env)),
-        "lock_store": lock_store(env.get("REDIS_URL")),
+        "lock_store": lock_store(env.get("REDIS_URL"), env),
     }
 
 
