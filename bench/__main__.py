@@ -15,7 +15,20 @@ from datetime import datetime, timezone
 from importlib import metadata
 from typing import Any, Callable, Dict, List, Sequence, Tuple
 
-from bench import alerts, latency, memory, nlu_cv, redflags, staff, store, training, triage_quality, visitor, widget
+from bench import (
+    alerts,
+    latency,
+    locks,
+    memory,
+    nlu_cv,
+    redflags,
+    staff,
+    store,
+    training,
+    triage_quality,
+    visitor,
+    widget,
+)
 from bench.common import RESULT_JSON, SectionResult, clear_cache, rel
 from bench.report import Outcome, render, write_json
 
@@ -31,6 +44,7 @@ SECTIONS: Tuple[Tuple[str, str, Callable[[], SectionResult]], ...] = (
     ("alerts", "8. Emergency reply with alerts on vs off", alerts.run),
     ("widget", "9. Website widget first reply (Chromium)", widget.run),
     ("visitor", "10. What the visitor sees (whole conversations, core)", visitor.run),
+    ("locks", "11. Lock store on Redis: a killed replica's hold, the lock's cost", locks.run),
 )
 
 
