@@ -11,7 +11,9 @@ talk to it and any client can write into any conversation. This one:
   unreadable token just gets a new session;
 - takes the sender of every message from its own socket → session map, never from the payload;
 - sends a resumed client the conversation so far, read from Rasa's tracker store;
-- answers malformed payloads with a `widget_error` event, and never logs what visitors write.
+- answers malformed payloads with a `widget_error` event, and never logs what visitors write;
+- with REDIS_URL, passes every emit through Redis pub/sub (python-socketio's AsyncRedisManager), so a
+  message emitted on one replica reaches a visitor connected to another.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
 from clinicbot.channels import ids
 from clinicbot.channels.common import ORIGINS_ENV, env, parse_origins
@@ -56,6 +58,28 @@ USER_EVT, BOT_EVT = "user_uttered", "bot_uttered"
 _TOKEN = re.compile(r"v1\.([0-9a-f]{32})\.([0-9]{1,12})\.([A-Za-z0-9_-]{43})")
 
 HistoryLoader = Callable[[str], Awaitable[List[Dict[str, Any]]]]
+
+REDIS_ENV = "REDIS_URL"
+PUBSUB_PREFIX = "clinicbot-widget-"  # + the database number: pub/sub channels ignore Redis databases
+
+
+def pubsub_channel(redis_url: str) -> str:
+    """The Redis pub/sub channel of the widget's socket.io messages for a REDIS_URL (one per database)."""
+    from urllib.parse import urlparse
+
+    db = (urlparse(redis_url).path or "/0").lstrip("/") or "0"
+    return f"{PUBSUB_PREFIX}{db}"
+
+
+def client_manager(redis_url: str) -> Optional[AsyncRedisManager]:
+    """Redis pub/sub between the replicas' socket.io servers when REDIS_URL is set; None: this process alone.
+
+    Another process (a staff reply) reaches a visitor with
+    `AsyncRedisManager(REDIS_URL, channel=pubsub_channel(REDIS_URL), write_only=True).emit(...)`.
+    """
+    if not redis_url:
+        return None
+    return AsyncRedisManager(redis_url, channel=pubsub_channel(redis_url))
 
 
 
@@ -282,6 +306,7 @@ class SecureSocketIOInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         sio = AsyncServer(
             async_mode="sanic",
+            client_manager=client_manager(env(REDIS_ENV)),
             cors_allowed_origins=self.allowed_origins,
             max_http_buffer_size=MAX_PACKET_BYTES,
             logger=False,
