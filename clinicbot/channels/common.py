@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
 
 from clinicbot import settings
 
@@ -67,6 +67,31 @@ def numbers_first(text: str, extra: Mapping[str, Any]) -> str:
     c = clinic()
     numbers = " / ".join(n.number for n in c.emergency_numbers)
     return f"\U0001F6A8 {numbers} \u00b7 {c.phone}\n\n{text}"
+
+
+async def handle(channel: str, on_new_message: Callable[[Any], Awaitable[Any]], message: Any) -> bool:
+    """Hands a message to Rasa; when that fails, `tell_outage`. True when it was handled."""
+    try:
+        await on_new_message(message)
+        return True
+    except Exception as exc:  # never the text: it is the visitor's
+        logger.error("%s: handling a message failed (%s)", channel, type(exc).__name__)
+    await tell_outage(channel, message)
+    return False
+
+
+async def tell_outage(channel: str, message: Any) -> None:
+    """The message was not taken in (the conversation's database is down, after brief retries): the
+    visitor is told so, with the red-flag advice their words call for, and asked to send it again."""
+    from clinicbot.conversation.language import follow
+    from clinicbot.conversation.outage import outage_reply
+    from clinicbot.conversation.wording import ENGLISH
+
+    language = follow(None, message.text or "") or ENGLISH
+    for say in outage_reply(message.text or ""):
+        extra = {"language": language, **({"card": say.card} if say.card else {})}
+        reply = {"text": say.text, "custom": extra}
+        await deliver(channel, message.output_channel.send_response(message.sender_id, reply))
 
 
 async def deliver(channel: str, coro: Any) -> bool:

@@ -29,7 +29,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from clinicbot.channels import ids
-from clinicbot.channels.common import ENV_NAME, development, env, parse_json
+from clinicbot.channels.common import ENV_NAME, development, env, parse_json, tell_outage
 
 logger = logging.getLogger(__name__)
 TOKEN_ENV = "REST_CHANNEL_TOKEN"
@@ -117,14 +117,15 @@ class GuardedRestInput(RestInput):
                 return _error("'message' must be a string", 400)
             metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
             collector = RestOutput()
+            message = UserMessage(text, collector, conversation, input_channel=self.name(), metadata=metadata)
             try:
-                await on_new_message(
-                    UserMessage(text, collector, conversation, input_channel=self.name(), metadata=metadata)
-                )
+                await on_new_message(message)
             except asyncio.CancelledError:
                 logger.error("rest: handling a message timed out")
             except Exception as exc:  # never the text: it is the visitor's
                 logger.error("rest: handling a message failed (%s)", type(exc).__name__)
+                collector.messages.clear()  # not taken in: nothing of this turn was kept, so nothing of it is shown
+                await tell_outage("rest", message)
             return response.json([{**m, "recipient_id": sender} for m in collector.messages])
 
         return bp

@@ -18,7 +18,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from clinicbot.channels import ids
-from clinicbot.channels.common import OneMessageOutput, deliver, env, extras, numbers_first, parse_json
+from clinicbot.channels.common import OneMessageOutput, deliver, env, extras, handle, numbers_first, parse_json
 
 logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -144,12 +144,9 @@ class SecureTelegramInput(InputChannel):
                 return response.json({"status": "ignored"})
             if text.strip() == "/start":
                 text = "hi"
-            try:
-                await on_new_message(
-                    UserMessage(text, self.get_output_channel(), conversation, input_channel=self.name())
-                )
-            except Exception as exc:  # the conversation state is Rasa's; Telegram must not retry forever
-                logger.error("telegram: handling an update failed (%s)", type(exc).__name__)
+            # Answered 200 whatever happens: Telegram must not retry forever; a failure is told to the visitor.
+            message = UserMessage(text, self.get_output_channel(), conversation, input_channel=self.name())
+            await handle("telegram", on_new_message, message)
             return response.json({"status": "ok"})
 
         return bp

@@ -20,7 +20,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
 from clinicbot.channels import ids
-from clinicbot.channels.common import OneMessageOutput, deliver, env, extras, numbers_first
+from clinicbot.channels.common import OneMessageOutput, deliver, env, extras, handle, numbers_first
 from clinicbot.conversation.wording import ENGLISH, wording
 
 logger = logging.getLogger(__name__)
@@ -133,10 +133,7 @@ class TwilioWhatsAppInput(InputChannel):
             if sender is None or text is None:
                 return response.json({"error": "a From of whatsapp:+<number> and a Body are required"}, status=400)
             text = self.options.resolve(sender, text)
-            try:
-                await on_new_message(UserMessage(text, self.output, sender, input_channel=self.name()))
-            except Exception as exc:
-                logger.error("whatsapp: handling a message failed (%s)", type(exc).__name__)
+            await handle("whatsapp", on_new_message, UserMessage(text, self.output, sender, input_channel=self.name()))
             return response.text("", status=204)
 
         return bp

@@ -14,6 +14,8 @@ from clinicbot.channels import rest
 from clinicbot.channels.rest import GuardedRestInput, MissingTokenError
 from clinicbot.channels.telegram import SECRET_HEADER, SecureTelegramInput
 from clinicbot.channels.whatsapp import PATH, TwilioWhatsAppInput
+from clinicbot.content import clinic
+from clinicbot.conversation.wording import wording
 
 TOKEN = "rest-token-0123456789abcdef0123456789"
 WHATSAPP = "whatsapp:+919811122233"
@@ -143,8 +145,20 @@ async def test_a_failure_is_logged_without_the_text(serve, caplog):
     url, received = await serve(GuardedRestInput(), fail)
     with caplog.at_level(logging.ERROR):
         status, body = await post(url, {"sender": "me", "message": "my name is Ravi Kumar"})
-    assert status == 200 and body == [] and received
+    assert status == 200 and received
+    assert [m["text"] for m in body] == [wording().text("outage", phone=clinic().phone)]  # send it again
     assert "RuntimeError" in caplog.text and "Ravi" not in caplog.text
+
+
+async def test_a_failed_turn_shows_nothing_of_itself_and_a_red_flag_still_gets_its_advice(serve):
+    async def reply_then_fail(msg: Any) -> None:
+        await msg.output_channel.send_response(msg.sender_id, {"text": "a reply that was never kept"})
+        raise RuntimeError("the tracker store is down")
+
+    url, _ = await serve(GuardedRestInput(), reply_then_fail)
+    status, body = await post(url, {"sender": "me", "message": "back pain and I can't pee since this morning"})
+    assert status == 200 and [m.get("custom", {}).get("card") for m in body] == ["emergency", None]
+    assert "112" in body[0]["text"] and "a reply that was never kept" not in str(body)
 
 
 @pytest.mark.parametrize(

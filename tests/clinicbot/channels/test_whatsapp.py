@@ -114,3 +114,15 @@ async def test_delivery_failure_still_answers(serve, upstream, caplog):
     url, received = await serve(channel(upstream))
     assert await post(url, FORM, {"X-Twilio-Signature": sign(FORM)}) == 204
     assert received and "could not be delivered" in caplog.text and "9876543210" not in caplog.text
+
+
+async def test_an_emergency_during_an_outage_gets_the_card_first_numbers_first(serve, upstream):
+    async def down(_):
+        raise RuntimeError("the tracker store is down")
+
+    url, _ = await serve(channel(upstream), down)
+    form = {**FORM, "Body": "peshab nahi ho raha aur kamar mein dard hai"}
+    assert await post(url, form, {"X-Twilio-Signature": sign(form)}) == 204
+    bodies = [body["Body"] for _, body in upstream.calls]
+    assert len(bodies) == 2 and bodies[0].startswith("\U0001F6A8 112") and "112" in bodies[1]
+    assert "technical problem" in bodies[1]
