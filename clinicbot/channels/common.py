@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Tuple
 
 from clinicbot import settings
 
@@ -92,6 +92,77 @@ async def tell_outage(channel: str, message: Any) -> None:
         extra = {"language": language, **({"card": say.card} if say.card else {})}
         reply = {"text": say.text, "custom": extra}
         await deliver(channel, message.output_channel.send_response(message.sender_id, reply))
+
+
+class Inbound:
+    """A channel's inbound message ids, claimed in the clinic store before a message is handled, so a
+    message resent or retried (by the visitor's client, by Telegram or Twilio, on any replica) is
+    processed once. If the store cannot be reached the message is handled anyway (logged): a reply
+    twice beats none."""
+
+    WAIT_SECONDS = 10.0  # how long a REST repeat waits for the original's replies
+
+    def __init__(self, channel: str) -> None:
+        self.channel = channel
+
+    async def _run(self, what: str, fn: Callable[..., Any], *args: Any) -> Any:
+        import asyncio
+
+        from clinicbot.conversation.store_records import sessions
+
+        def work() -> Any:
+            with sessions()() as session, session.begin():
+                return fn(session, self.channel, *args)
+
+        try:
+            return await asyncio.to_thread(work)
+        except Exception as exc:
+            logger.error("%s: %s failed (%s)", self.channel, what, type(exc).__name__)
+            return None
+
+    async def first(self, sender_id: str, message_id: Optional[str]) -> Tuple[bool, Optional[List[Any]]]:
+        """Whether to handle this message (first seen, or no id), and the replies kept for a repeat."""
+        from clinicbot.store.inbound import claim
+
+        if not message_id:
+            return True, None
+        got = await self._run("claiming a message id", claim, sender_id, message_id)
+        return (True, None) if got is None else (got.first, got.replies)
+
+    async def release(self, sender_id: str, message_id: Optional[str]) -> None:
+        """The message was not taken in: its resend must be handled."""
+        from clinicbot.store.inbound import release
+
+        if message_id:
+            await self._run("releasing a message id", release, sender_id, message_id)
+
+    async def keep(self, sender_id: str, message_id: Optional[str], replies: List[Any]) -> None:
+        """Keeps the replies a message got, for a resend of it (REST)."""
+        from clinicbot.store.inbound import keep_replies
+
+        if message_id:
+            await self._run("keeping replies", keep_replies, sender_id, message_id, replies)
+
+    async def replies(self, sender_id: str, message_id: str) -> List[Any]:
+        """The original's replies, waiting a little while it is still being handled."""
+        import asyncio
+
+        from clinicbot.store.inbound import replies_of
+
+        deadline = asyncio.get_running_loop().time() + self.WAIT_SECONDS
+        while True:
+            got = await self._run("reading replies", replies_of, sender_id, message_id)
+            if got is not None or asyncio.get_running_loop().time() >= deadline:
+                return list(got or [])
+            await asyncio.sleep(0.2)
+
+
+def message_id(value: Any) -> Optional[str]:
+    """A provider's or client's message id as text (None when there is none usable)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    text = str(value).strip()
+    return text if 0 < len(text) <= 128 else None
 
 
 async def deliver(channel: str, coro: Any) -> bool:

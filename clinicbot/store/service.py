@@ -254,6 +254,9 @@ def purge(session: Session, older_than_days: int, now: Optional[datetime] = None
     now = _utc(now, "now") if now is not None else utcnow()
     repo = StoreRepository(session)
     counts = repo.delete_conversations(repo.stale_conversation_ids(now - timedelta(days=older_than_days)))
+    from clinicbot.store.inbound import KEEP_DAYS, forget_older_than
+
+    counts["inbound_messages"] = forget_older_than(session, min(older_than_days, KEEP_DAYS), now)
     logger.info("purge older than %d days: %s", older_than_days, counts)
     return counts
 

@@ -114,6 +114,7 @@ def test_purge(store, capsys, days, deleted):
         "alerts": 0,
         "escalations": 0,
         "conversations": deleted,
+        "inbound_messages": 0,
         "tracker_conversations": 0,
     }
     code, out = run(["bookings", "export"], capsys)
