@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from clinicbot.store.models import AuditEvent, BookingRequest, StaffUser, StatusChange
 from tests.clinicbot.review.conftest import PASSWORD, csrf, sign_in
 
-PAGES = ["/bookings", "/bookings/1", "/bookings.csv", "/escalations", "/escalations/1", "/audit", "/"]
+PAGES = ["/bookings", "/bookings/1", "/bookings.csv", "/bookings.xlsx", "/admin/accounts", "/escalations", "/escalations/1", "/audit", "/"]
 
 
 def audit_actions(engine):
@@ -206,7 +206,26 @@ def test_csv_export_of_the_filtered_list(signed_in, engine, ids):
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert [int(r["id"]) for r in rows] == [ids["emergency"]]
     assert rows[0]["name"].startswith("'=HYPERLINK")
+    assert rows[0]["phone"] == "098123 45678"  # as dialled from the clinic: no quote shows
+    assert rows[0]["created_at"] == "2025-03-04 14:30:00 +05:30"  # the clinic's time, its offset shown
     assert ("rita", "export", "bookings.csv") in audit_actions(engine)
+
+
+def test_xlsx_export_of_the_filtered_list_is_typed_text(signed_in, engine, ids):
+    from tests.clinicbot.store.test_xlsx import read_xlsx
+
+    response = signed_in.get("/bookings.xlsx?level=emergency")
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response.headers["Content-Disposition"].endswith('.xlsx"')
+    _, table, types = read_xlsx(response.get_data())
+    rows = [dict(zip(table[0], line)) for line in table[1:]]
+    assert [int(r["id"]) for r in rows] == [ids["emergency"]]
+    assert rows[0]["name"].startswith('=HYPERLINK("http://evil")')  # typed text: as written, no quote
+    assert rows[0]["phone"] == "+91 98123 45678"
+    assert rows[0]["created_at"] == "2025-03-04 14:30:00 +05:30"
+    assert {t for t, _, formula in types} == {"s"} and not any(f for _, _, f in types)
+    assert ("rita", "export", "bookings.xlsx") in audit_actions(engine)
 
 
 def test_audit_log_is_for_admins(client, signed_in):
