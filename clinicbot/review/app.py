@@ -172,15 +172,31 @@ def create_app(settings: Optional[ReviewSettings] = None, engine: Optional[Engin
 
     app.jinja_env.globals.update(
         level_label=present.level_label,
+        level_name=present.level_name,
         finding_label=present.finding_label,
+        finding_status_label=present.finding_status_label,
         cause_label=present.cause_label,
         location_label=present.location_label,
+        channel_label=present.channel_label,
+        legal_basis_label=present.legal_basis_label,
+        status_label=present.review_status_label,
+        value_label=present.value_label,
+        value_text=present.value_text,
+        show_phone=_show_phone,
         booking_reference=reference,
         finding_statuses=present.finding_statuses(),
     )
     app.jinja_env.filters["when"] = _when
+    app.jinja_env.filters["finding_label"] = present.finding_label
     app.register_blueprint(bp)
     return app
+
+
+def _show_phone(e164: Optional[str]) -> str:
+    """A stored number as people read it ("+91 98765 43210")."""
+    from clinicbot.booking import show_phone
+
+    return show_phone(e164) if e164 else ""
 
 
 def clinic_zone() -> tzinfo:

@@ -204,11 +204,7 @@ def _detail_page(kind: str, record_id: int) -> Any:
         abort(404)
     audit("view", f"{kind}:{record_id}")
     db().commit()
-    findings = detail.outcome["findings"]
-    transcript = [
-        (m, present.highlight(m.text, findings) if m.sender == "user" else [present.Segment(m.text)])
-        for m in detail.messages
-    ]
+    transcript = present.transcript_lines(detail.messages, detail.outcome)
     explanation = present.explanation(detail.outcome)
     return render_template(
         "detail.html",
