@@ -227,6 +227,8 @@ class StaffUser(Base):
     locked_until = Column(UTCDateTime(), nullable=True)
     created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
     last_login_at = Column(UTCDateTime(), nullable=True)
+    # Part of every session's id: moving it on (a password reset) ends the account's open sessions.
+    session_generation = Column(Integer, nullable=False, default=0, server_default="0")
 
 
 class StatusChange(Base):

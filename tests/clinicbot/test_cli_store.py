@@ -87,7 +87,8 @@ def test_export_csv(store, capsys):
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and len(rows) == 2
     assert rows[0]["name"] == '\'=HYPERLINK("http://x")'
-    assert rows[0]["phone"] == "'+919876543210"
+    assert rows[0]["phone"] == "098765 43210"  # as dialled from the clinic: no quote shows
+    assert rows[0]["created_at"].endswith(" +05:30")  # the clinic's time zone, its offset shown
     assert rows[1]["name"] == "Patient 1"
 
 
