@@ -280,3 +280,17 @@ def earliest_slot(now: Optional[dt.datetime] = None, settings: Optional[Clinic] 
 def say_time(when: dt.datetime) -> str:
     """A time read back to the visitor, e.g. "Tuesday 2 December at 11:00"."""
     return when.strftime("%A %-d %B at %H:%M")
+
+
+def dial_phone(e164: str, settings: Optional[Clinic] = None) -> str:
+    """A stored number as dialled from the clinic: "098765 43210", "00 44 20 7946 0958".
+
+    It never starts with "+", so a CSV cell needs no quote before it; unreadable ones as given."""
+    import phonenumbers
+
+    region = (settings or clinic()).booking.phone_region
+    try:
+        number = phonenumbers.parse(e164, region)
+    except phonenumbers.NumberParseException:
+        return e164
+    return str(phonenumbers.format_out_of_country_calling_number(number, region))

@@ -6,12 +6,13 @@ import argparse
 import json
 import sys
 from datetime import date
-from typing import TYPE_CHECKING, List, Optional, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, TextIO
 
 from clinicbot import settings
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session
 
 
 def _lean_imports() -> None:
@@ -94,15 +95,15 @@ def _bookings_export(args: argparse.Namespace, out: TextIO) -> int:
     from sqlalchemy.exc import SQLAlchemyError
     from sqlalchemy.orm import Session
 
-    from clinicbot.store.service import export_bookings, to_csv
+    from clinicbot.store.service import clinic_style, export_bookings, to_csv
 
     try:
         with Session(_store_engine(), future=True) as session, session.begin():
             rows = export_bookings(session, since=args.since)
     except SQLAlchemyError as exc:
         return _db_error(exc)
-    if args.format == "csv":
-        to_csv(rows, out)
+    if args.format == "csv":  # times in the clinic's time zone, phones as dialled from the clinic
+        to_csv(rows, out, clinic_style("dialled"))
     else:
         out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     out.flush()
@@ -175,27 +176,132 @@ def _read_password(stdin: TextIO) -> str:
     return first
 
 
-def _staff_add_user(args: argparse.Namespace, out: TextIO) -> int:
-    from sqlalchemy.exc import SQLAlchemyError
-    from sqlalchemy.orm import Session
+def _cli_user() -> str:
+    """Who ran the command, for the audit log: "cli:<login name>"."""
+    import getpass
 
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no login name in this environment
+        return "cli"
+
+
+def _staff_audit(session: Session, action: str, username: str, detail: str = "") -> None:
+    """An audit record of an account change made from the command line (never a password)."""
+    from clinicbot.store.review import audit
+
+    audit(session, _cli_user(), action, f"staff:{username}", detail, "cli")
+
+
+def _staff_add_user(args: argparse.Namespace, out: TextIO) -> int:
     from clinicbot.review.passwords import hash_password
     from clinicbot.store.staff import add_user, check_password, check_username
+
+    def change(session: Session) -> Dict[str, Any]:
+        user = add_user(session, username, hash_password(password), args.role)
+        _staff_audit(session, "account_add", user.username, f"role {user.role}")
+        return {"created": user.username, "role": user.role}
 
     try:
         username = check_username(args.username)
         password = _read_password(sys.stdin)
         check_password(password)
+    except ValueError as exc:
+        sys.stderr.write(f"clinicbot: {exc}\n")
+        return 2
+    return _staff_change(change, out)
+
+
+def _staff_change(change: Callable[[Session], Dict[str, Any]], out: TextIO) -> int:
+    """Run one account change in a transaction; print its JSON, or the refusal on stderr (exit 2)."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    try:
         with Session(_store_engine(), future=True) as session, session.begin():
-            user = add_user(session, username, hash_password(password), args.role)
-            out.write(json.dumps({"created": user.username, "role": user.role}) + "\n")
+            result = change(session)
     except ValueError as exc:
         sys.stderr.write(f"clinicbot: {exc}\n")
         return 2
     except SQLAlchemyError as exc:
         return _db_error(exc)
+    out.write(json.dumps(result) + "\n")
     out.flush()
     return 0
+
+
+def _iso_or_none(value: Any) -> Optional[str]:
+    return value.isoformat() if value is not None else None
+
+
+def _staff_list(args: argparse.Namespace, out: TextIO) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    from clinicbot.store.models import utcnow
+    from clinicbot.store.staff import is_locked, list_users
+
+    try:
+        with Session(_store_engine(), future=True) as session, session.begin():
+            now = utcnow()
+            for user in list_users(session):
+                row = {
+                    "username": user.username,
+                    "role": user.role,
+                    "active": bool(user.active),
+                    "locked_until": _iso_or_none(user.locked_until) if is_locked(user, now) else None,
+                    "last_login_at": _iso_or_none(user.last_login_at),
+                    "created_at": _iso_or_none(user.created_at),
+                }
+                out.write(json.dumps(row) + "\n")
+            _staff_audit(session, "view_list", "*")
+    except SQLAlchemyError as exc:
+        return _db_error(exc)
+    out.flush()
+    return 0
+
+
+def _staff_reset_password(args: argparse.Namespace, out: TextIO) -> int:
+    from clinicbot.review.passwords import hash_password
+    from clinicbot.store.staff import check_password, get_user, reset_password
+
+    try:
+        password = _read_password(sys.stdin)
+        check_password(password)
+    except ValueError as exc:
+        sys.stderr.write(f"clinicbot: {exc}\n")
+        return 2
+
+    def change(session: Session) -> Dict[str, Any]:
+        user = get_user(session, args.username)
+        reset_password(user, hash_password(password))
+        _staff_audit(session, "account_reset_password", user.username)
+        return {"password_reset": user.username}
+
+    return _staff_change(change, out)
+
+
+def _staff_simple(action: str) -> Callable[[argparse.Namespace, TextIO], int]:
+    """`staff unlock|disable|enable|remove USERNAME`: one change, audited as `account_<action>`."""
+
+    def run(args: argparse.Namespace, out: TextIO) -> int:
+        from clinicbot.store import staff
+
+        def change(session: Session) -> Dict[str, Any]:
+            user = staff.get_user(session, args.username)
+            name = user.username
+            if action == "unlock":
+                staff.unlock(user)
+            elif action in ("disable", "enable"):
+                staff.set_active(session, user, action == "enable")
+            else:
+                staff.remove_user(session, user)
+            _staff_audit(session, f"account_{action}", name)
+            return {f"{action}d" if action.endswith("e") else f"{action}ed": name}
+
+        return _staff_change(change, out)
+
+    return run
 
 
 def _alerts_run(args: argparse.Namespace, out: TextIO) -> int:
@@ -226,6 +332,22 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("username")
     a.add_argument("--role", choices=("reviewer", "admin"), default="reviewer", help="reviewer (default) or admin")
     a.set_defaults(func=_staff_add_user)
+    ssub.add_parser("list", help="list the staff accounts, one JSON object a line").set_defaults(func=_staff_list)
+    rp = ssub.add_parser(
+        "reset-password",
+        help="set a new password (read from stdin or prompted); ends the account's open sessions and lifts a lock-out",
+    )
+    rp.add_argument("username")
+    rp.set_defaults(func=_staff_reset_password)
+    for action, what in (
+        ("unlock", "lift a lock-out after wrong passwords"),
+        ("disable", "stop an account signing in (its open sessions end); not your last admin"),
+        ("enable", "let a disabled account sign in again"),
+        ("remove", "delete an account (status history keeps its name); not the last admin"),
+    ):
+        sp = ssub.add_parser(action, help=what)
+        sp.add_argument("username")
+        sp.set_defaults(func=_staff_simple(action))
     c = sub.add_parser("channels", help="the channels' conversation ids")
     csub = c.add_subparsers(dest="channels_command", required=True)
     m = csub.add_parser(

@@ -17,16 +17,18 @@ from clinicbot.channels.common import development
 from clinicbot.paths import ROOT
 
 DEFAULT_TRACKER_URL = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
+# Rasa's SQL store with pre-pinged connections, brief retries and no fall-back to memory (issue 17).
+SQL_TRACKER_STORE = "clinicbot.rasa_nlu.tracker_store.ResilientSQLTrackerStore"
 
 
 def tracker_store(url: str) -> Dict[str, Any]:
-    """Rasa's SQL tracker store settings for a SQLAlchemy URL ("memory": in memory, for measurements)."""
+    """The SQL tracker store's settings for a SQLAlchemy URL ("memory": in memory, for measurements)."""
     from sqlalchemy.engine import make_url
 
     if url == "memory":
         return {"type": "in_memory"}
     u = make_url(url)
-    conf: Dict[str, Any] = {"type": "SQL", "dialect": u.drivername, "db": u.database}
+    conf: Dict[str, Any] = {"type": SQL_TRACKER_STORE, "dialect": u.drivername, "db": u.database}
     if u.host:
         conf["url"] = u.host
     if u.port:

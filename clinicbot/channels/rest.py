@@ -29,7 +29,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from clinicbot.channels import ids
-from clinicbot.channels.common import ENV_NAME, development, env, parse_json
+from clinicbot.channels.common import ENV_NAME, Inbound, development, env, message_id, parse_json, tell_outage
 
 logger = logging.getLogger(__name__)
 TOKEN_ENV = "REST_CHANNEL_TOKEN"
@@ -82,6 +82,7 @@ class GuardedRestInput(RestInput):
 
     def __init__(self, token: Optional[str] = None) -> None:
         self.token = token
+        self.inbound = Inbound(self.name())
 
     def authorised(self, request: Request) -> bool:
         """Whether the request may use the channel: no token configured, or the right one (constant time)."""
@@ -116,15 +117,23 @@ class GuardedRestInput(RestInput):
             if not isinstance(text, str):
                 return _error("'message' must be a string", 400)
             metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
+            mid = message_id((metadata or {}).get("message_id"))
+            first, kept = await self.inbound.first(conversation, mid)
+            if not first and mid:  # a resend: the replies the original got, never a second turn
+                replies = kept if kept is not None else await self.inbound.replies(conversation, mid)
+                return response.json([{**m, "recipient_id": sender} for m in replies])
             collector = RestOutput()
+            message = UserMessage(text, collector, conversation, input_channel=self.name(), metadata=metadata)
             try:
-                await on_new_message(
-                    UserMessage(text, collector, conversation, input_channel=self.name(), metadata=metadata)
-                )
+                await on_new_message(message)
+                await self.inbound.keep(conversation, mid, collector.messages)
             except asyncio.CancelledError:
                 logger.error("rest: handling a message timed out")
             except Exception as exc:  # never the text: it is the visitor's
                 logger.error("rest: handling a message failed (%s)", type(exc).__name__)
+                collector.messages.clear()  # not taken in: nothing of this turn was kept, so nothing of it is shown
+                await self.inbound.release(conversation, mid)
+                await tell_outage("rest", message)
             return response.json([{**m, "recipient_id": sender} for m in collector.messages])
 
         return bp

@@ -18,7 +18,17 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from clinicbot.channels import ids
-from clinicbot.channels.common import OneMessageOutput, deliver, env, extras, numbers_first, parse_json
+from clinicbot.channels.common import (
+    Inbound,
+    OneMessageOutput,
+    deliver,
+    env,
+    extras,
+    handle,
+    message_id,
+    numbers_first,
+    parse_json,
+)
 
 logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -115,6 +125,7 @@ class SecureTelegramInput(InputChannel):
     def __init__(self, token: str, secret: str, api_base: str = DEFAULT_API):
         self.secret = secret
         self.api = TelegramBotApi(token, api_base)
+        self.inbound = Inbound(self.name())
 
     def authorised(self, request: Request) -> bool:
         """Whether the request carries the webhook's secret (compared in constant time)."""
@@ -144,12 +155,14 @@ class SecureTelegramInput(InputChannel):
                 return response.json({"status": "ignored"})
             if text.strip() == "/start":
                 text = "hi"
-            try:
-                await on_new_message(
-                    UserMessage(text, self.get_output_channel(), conversation, input_channel=self.name())
-                )
-            except Exception as exc:  # the conversation state is Rasa's; Telegram must not retry forever
-                logger.error("telegram: handling an update failed (%s)", type(exc).__name__)
+            # Answered 200 whatever happens: Telegram must not retry forever; a failure is told to the visitor.
+            update_id = message_id(update.get("update_id"))
+            first, _ = await self.inbound.first(conversation, update_id)
+            if not first:
+                return response.json({"status": "seen"})  # a retried update: handled once already
+            message = UserMessage(text, self.get_output_channel(), conversation, input_channel=self.name())
+            if not await handle("telegram", on_new_message, message):
+                await self.inbound.release(conversation, update_id)
             return response.json({"status": "ok"})
 
         return bp

@@ -20,7 +20,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
 from clinicbot.channels import ids
-from clinicbot.channels.common import OneMessageOutput, deliver, env, extras, numbers_first
+from clinicbot.channels.common import Inbound, OneMessageOutput, deliver, env, extras, handle, message_id, numbers_first
 from clinicbot.conversation.wording import ENGLISH, wording
 
 logger = logging.getLogger(__name__)
@@ -110,6 +110,7 @@ class TwilioWhatsAppInput(InputChannel):
         self.public_url = public_base_url.rstrip("/") + PATH
         self.options = NumberedOptions()
         self.output = TwilioWhatsAppOutput(sid, token, sender, self.options, api_base)
+        self.inbound = Inbound(self.name())
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("twilio_whatsapp_webhook", __name__)
@@ -132,11 +133,13 @@ class TwilioWhatsAppInput(InputChannel):
             sender, text = ids.whatsapp_id(params.get("From")), params.get("Body")
             if sender is None or text is None:
                 return response.json({"error": "a From of whatsapp:+<number> and a Body are required"}, status=400)
+            sid = message_id(params.get("MessageSid"))
+            first, _ = await self.inbound.first(sender, sid)
+            if not first:
+                return response.text("", status=204)  # Twilio retried a message handled once already
             text = self.options.resolve(sender, text)
-            try:
-                await on_new_message(UserMessage(text, self.output, sender, input_channel=self.name()))
-            except Exception as exc:
-                logger.error("whatsapp: handling a message failed (%s)", type(exc).__name__)
+            if not await handle("whatsapp", on_new_message, UserMessage(text, self.output, sender, input_channel=self.name())):
+                await self.inbound.release(sender, sid)
             return response.text("", status=204)
 
         return bp

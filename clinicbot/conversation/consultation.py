@@ -20,6 +20,7 @@ from clinicbot.booking import parse_phone, show_phone
 from clinicbot.content import clinic
 from clinicbot.conversation import clinic_questions, words
 from clinicbot.conversation.booking_form import TIME, BookingForm, yes_no
+from clinicbot.conversation.cards import EMERGENCY_CARD, emergency_card
 from clinicbot.conversation.escalation import escalation_level
 from clinicbot.conversation.interview import Question, interview
 from clinicbot.conversation.kinds import Kind, Level, Mode
@@ -38,7 +39,6 @@ logger = logging.getLogger(__name__)
 UNSURE, UNKNOWN, ANSWERED = "unsure", "unknown", "answered"
 SUSPECT = "suspect:"  # prefix of a question asked because the second opinion suspects a flag
 CONTACT = "contact"  # after the emergency card: a number the clinic may call back on, if the visitor leaves one
-EMERGENCY_CARD = "emergency"
 _BARE_AGE = re.compile(r"^\s*(?:i\s*(?:am|'m)\s*)?(\d{1,3})\s*(?:years?|yrs?|y/?o|saal)?\s*(?:old)?\s*\.?\s*$", re.I)
 _BARE_SIDE = re.compile(r"^\s*(?:on\s+)?(?:the\s+|my\s+)?(left|right|both)\b", re.I)
 # Turns that say something else than an answer: they never answer the pending question.
@@ -516,10 +516,8 @@ class Consultation:
         says.append(Say(a.offer_booking[Level.URGENT.value if level == Level.URGENT.value else "other"], yes_no(w)))
 
     def _card(self, result: TriageResult, opening: str, closing: str = "") -> Say:
-        """The emergency card: what to do now and the warning signs the visitor gave, nothing else."""
-        flags_only = replace(result, likely_causes=[])
-        reasons = explain(flags_only, self.findings, self.values, "", self.w.explain_words())[1:]
-        return Say("\n".join([opening, *reasons, *([closing] if closing else [])]), card=EMERGENCY_CARD)
+        """The emergency card over what is known (cards.py)."""
+        return emergency_card(result, self.findings, self.values, self.w, opening, closing)
 
     def _after_emergency(
         self, turn: Turn, result: TriageResult, says: List[Say], recorder: Optional[Recorder]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Callable, List, Sequence
 
 from clinicbot.conversation.records import BookingRequest, Outcome, Saved
+
+_BUILDING = threading.Lock()  # two threads' first use must not migrate the database at once
 
 
 @cache
@@ -15,9 +18,10 @@ def sessions() -> Any:
     """The store's session factory, migrated to the newest schema (built on first use)."""
     from clinicbot.store.db import make_engine, session_factory, upgrade, writer
 
-    engine = make_engine()
-    upgrade(engine)
-    return session_factory(writer(engine))  # every transaction here writes
+    with _BUILDING:
+        engine = make_engine()
+        upgrade(engine)
+        return session_factory(writer(engine))  # every transaction here writes
 
 
 @cache

@@ -36,6 +36,7 @@ class Texts(BaseModel, extra="forbid"):
     check_on_you_failed: str
     explain_unsure: str
     book_after_questions: str
+    outage: str
     reply_with_number: str
     switched: str
     clinic_hours: str

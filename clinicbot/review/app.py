@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any, Callable, Optional, TypeVar, cast
 
 from flask import Flask, abort, flash, g, redirect, render_template, request, session, url_for
@@ -35,6 +35,11 @@ class Staff(UserMixin):
         self.id = user.id
         self.username = user.username
         self.role = user.role
+        self.generation = user.session_generation or 0
+
+    def get_id(self) -> str:
+        """The session's user id: the account and its session generation (a password reset ends sessions)."""
+        return f"{self.id}.{self.generation}"
 
     @property
     def is_admin(self) -> bool:
@@ -114,9 +119,13 @@ def create_app(settings: Optional[ReviewSettings] = None, engine: Optional[Engin
     login.session_protection = "strong"
 
     @login.user_loader
-    def load_user(user_id: str) -> Optional[Staff]:
-        user = db().get(StaffUser, int(user_id)) if user_id.isdigit() else None
-        return Staff(user) if user is not None and user.active else None
+    def load_user(session_id: str) -> Optional[Staff]:
+        """The account of a session, only while it is enabled and of the same generation (else signed out)."""
+        uid, _, generation = session_id.partition(".")
+        user = db().get(StaffUser, int(uid)) if uid.isdigit() else None
+        if user is None or not user.active or str(user.session_generation or 0) != generation:
+            return None
+        return Staff(user)
 
     @app.before_request
     def sign_out_when_idle() -> Any:
@@ -163,23 +172,44 @@ def create_app(settings: Optional[ReviewSettings] = None, engine: Optional[Engin
 
     app.jinja_env.globals.update(
         level_label=present.level_label,
+        level_name=present.level_name,
         finding_label=present.finding_label,
+        finding_status_label=present.finding_status_label,
         cause_label=present.cause_label,
         location_label=present.location_label,
+        channel_label=present.channel_label,
+        legal_basis_label=present.legal_basis_label,
+        status_label=present.review_status_label,
+        value_label=present.value_label,
+        value_text=present.value_text,
+        show_phone=_show_phone,
         booking_reference=reference,
         finding_statuses=present.finding_statuses(),
     )
     app.jinja_env.filters["when"] = _when
+    app.jinja_env.filters["finding_label"] = present.finding_label
     app.register_blueprint(bp)
     return app
+
+
+def _show_phone(e164: Optional[str]) -> str:
+    """A stored number as people read it ("+91 98765 43210")."""
+    from clinicbot.booking import show_phone
+
+    return show_phone(e164) if e164 else ""
+
+
+def clinic_zone() -> tzinfo:
+    """The clinic's time zone (clinic.yml hours.timezone): pages, filters' days and exports use it."""
+    from zoneinfo import ZoneInfo
+
+    from clinicbot.content import clinic
+
+    return ZoneInfo(clinic().hours.timezone)
 
 
 def _when(value: Optional[datetime]) -> str:
     """A time as the clinic reads it (India Standard Time)."""
     if value is None:
         return ""
-    from zoneinfo import ZoneInfo
-
-    from clinicbot.content import clinic
-
-    return value.astimezone(ZoneInfo(clinic().hours.timezone)).strftime("%d %b %Y %H:%M")
+    return value.astimezone(clinic_zone()).strftime("%d %b %Y %H:%M")

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_required, login_user, logout_user
 
 from clinicbot.review import present
-from clinicbot.review.app import Staff, admin_required, audit, db
+from clinicbot.review.app import Staff, admin_required, audit, clinic_zone, db
 from clinicbot.review.passwords import hash_password, needs_rehash, verify_password
 from clinicbot.store import review as store
 from clinicbot.store import staff
@@ -137,30 +137,51 @@ def bookings() -> Any:
     """Booking requests, most urgent and newest first, filtered and paged."""
     flt = _filters()
     settings = current_app.extensions["clinicbot_settings"]
-    page = store.list_bookings(db(), flt, _page_number(), settings.per_page)
+    page = store.list_bookings(db(), flt, _page_number(), settings.per_page, clinic_zone())
     audit("view_list", "bookings", ",".join(sorted(flt.active())))
     db().commit()
     return render_template("bookings.html", page=page, **_list_context(flt))
+
+
+def _export(kind: str) -> Any:
+    """The filtered booking requests as a download: CSV (formula-safe cells) or XLSX (typed-text cells).
+
+    Both show times in the clinic's time zone with their offset; the CSV shows phones as dialled from the
+    clinic ("098765 43210": no formula character, so no quote), the XLSX as read ("+91 98765 43210").
+    """
+    from clinicbot.store.service import clinic_style, sheet, to_csv
+    from clinicbot.store.xlsx import write_xlsx
+
+    flt = _filters()
+    rows = store.booking_rows_for_export(db(), flt, clinic_zone())
+    audit("export", f"bookings.{kind}", f"{len(rows)} rows; filters: {','.join(sorted(flt.active()))}")
+    db().commit()
+    name = f"bookings-{utcnow().astimezone(clinic_zone()):%Y%m%d-%H%M}.{kind}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if kind == "csv":
+        text = io.StringIO()
+        to_csv(rows, text, clinic_style("dialled"))
+        return Response(text.getvalue(), mimetype="text/csv", headers=headers)
+    data = io.BytesIO()
+    write_xlsx(sheet(rows, clinic_style("international")), data, "Bookings")
+    return Response(data.getvalue(), mimetype=XLSX_TYPE, headers=headers)
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.get("/bookings.csv")
 @login_required
 def bookings_csv() -> Any:
     """The filtered booking requests as CSV (cells safe against formula injection)."""
-    from clinicbot.store.service import to_csv
+    return _export("csv")
 
-    flt = _filters()
-    rows = store.booking_rows_for_export(db(), flt)
-    out = io.StringIO()
-    to_csv(rows, out)
-    audit("export", "bookings.csv", f"{len(rows)} rows; filters: {','.join(sorted(flt.active()))}")
-    db().commit()
-    name = f"bookings-{utcnow():%Y%m%d-%H%M}.csv"
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+
+@bp.get("/bookings.xlsx")
+@login_required
+def bookings_xlsx() -> Any:
+    """The filtered booking requests as an XLSX workbook whose cells are typed text."""
+    return _export("xlsx")
 
 
 @bp.get("/escalations")
@@ -169,7 +190,7 @@ def escalations() -> Any:
     """Red-flag escalations, most urgent and newest first, filtered and paged."""
     flt = _filters()
     settings = current_app.extensions["clinicbot_settings"]
-    page = store.list_escalations(db(), flt, _page_number(), settings.per_page)
+    page = store.list_escalations(db(), flt, _page_number(), settings.per_page, clinic_zone())
     audit("view_list", "escalations", ",".join(sorted(flt.active())))
     db().commit()
     return render_template("escalations.html", page=page, **_list_context(flt))
@@ -183,11 +204,7 @@ def _detail_page(kind: str, record_id: int) -> Any:
         abort(404)
     audit("view", f"{kind}:{record_id}")
     db().commit()
-    findings = detail.outcome["findings"]
-    transcript = [
-        (m, present.highlight(m.text, findings) if m.sender == "user" else [present.Segment(m.text)])
-        for m in detail.messages
-    ]
+    transcript = present.transcript_lines(detail.messages, detail.outcome)
     explanation = present.explanation(detail.outcome)
     return render_template(
         "detail.html",
@@ -255,8 +272,136 @@ def escalation_status(escalation_id: int) -> Any:
 @bp.get("/audit")
 @admin_required
 def audit_log() -> Any:
-    """The audit log, for admins."""
-    page = store.audit_page(db(), _page_number())
-    audit("view_list", "audit")
+    """The audit log, for admins: filtered by person, action and days, paged; the filters used are audited."""
+    session_db = db()
+    choices = store.audit_choices(session_db)
+    args = request.args
+    person = args.get("person", "").strip()[:64]
+    action = args.get("action", "").strip()[:32]
+    if person and person not in choices["people"]:
+        flash("No one of that name is in the audit log; the person filter was left out.")
+        person = ""
+    if action and action not in choices["actions"]:
+        flash("Unknown action ignored.")
+        action = ""
+    flt = store.AuditFilter(
+        username=person,
+        action=action,
+        date_from=_date(args.get("date_from", "").strip(), "From"),
+        date_to=_date(args.get("date_to", "").strip(), "To"),
+    )
+    page = store.audit_page(session_db, _page_number(), AUDIT_PER_PAGE, flt, clinic_zone())
+    audit("view_list", "audit", ",".join(sorted(FILTER_NAMES.get(k, k) for k in flt.active())))
+    session_db.commit()
+    filters = {FILTER_NAMES.get(k, k): v for k, v in flt.active().items()}
+    return render_template("audit.html", page=page, flt=flt, choices=choices, filters=filters)
+
+
+AUDIT_PER_PAGE = 100
+FILTER_NAMES = {"username": "person"}  # the audit filter's query-string names
+
+
+ACCOUNT_ACTIONS = ("unlock", "disable", "enable", "remove")
+
+
+@bp.get("/admin")
+@admin_required
+def admin() -> Any:
+    """The admin page: the staff accounts."""
+    return redirect(url_for("review.accounts"))
+
+
+@bp.get("/admin/accounts")
+@admin_required
+def accounts() -> Any:
+    """Every staff account with what an admin can do to it."""
+    users = staff.list_users(db())
+    audit("view_list", "accounts")
     db().commit()
-    return render_template("audit.html", page=page)
+    return render_template("accounts.html", users=users, now=utcnow(), min_password=staff.MIN_PASSWORD_LENGTH)
+
+
+def _new_password() -> str:
+    """The new password typed twice on an admin form; ValueError when it is unfit or the two differ."""
+    password = request.form.get("password", "")[:1024]
+    if password != request.form.get("password_again", "")[:1024]:
+        raise ValueError("the two passwords differ")
+    staff.check_password(password)
+    return password
+
+
+@bp.post("/admin/accounts")
+@admin_required
+def account_add() -> Any:
+    """Create a staff account."""
+    session_db = db()
+    try:
+        name = staff.check_username(request.form.get("username", "")[:64])
+        password = _new_password()
+        user = staff.add_user(session_db, name, hash_password(password), request.form.get("role", "reviewer"))
+    except ValueError as exc:
+        session_db.rollback()
+        flash(f"No account was created: {exc}.")
+        return redirect(url_for("review.accounts"))
+    audit("account_add", f"staff:{user.username}", f"role {user.role}")
+    session_db.commit()
+    flash(f"Account {user.username} created ({user.role}).")
+    return redirect(url_for("review.accounts"))
+
+
+def _account(user_id: int) -> Any:
+    """The account an admin form is about, or 404."""
+    from clinicbot.store.models import StaffUser
+
+    user = db().get(StaffUser, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.post("/admin/accounts/<int:user_id>/reset-password")
+@admin_required
+def account_reset_password(user_id: int) -> Any:
+    """Give an account a new password: its open sessions end and a lock-out is lifted."""
+    user = _account(user_id)
+    try:
+        password = _new_password()
+    except ValueError as exc:
+        flash(f"The password of {user.username} was not changed: {exc}.")
+        return redirect(url_for("review.accounts"))
+    staff.reset_password(user, hash_password(password))
+    audit("account_reset_password", f"staff:{user.username}")
+    db().commit()
+    flash(f"New password set for {user.username}; their open sessions have ended.")
+    return redirect(url_for("review.accounts"))
+
+
+@bp.post("/admin/accounts/<int:user_id>/<action>")
+@admin_required
+def account_action(user_id: int, action: str) -> Any:
+    """Unlock, disable, enable or remove an account (not your own, not the last admin)."""
+    if action not in ACCOUNT_ACTIONS:
+        abort(404)
+    session_db = db()
+    user = _account(user_id)
+    name = user.username
+    try:
+        if action == "unlock":
+            staff.unlock(user)
+        elif action in ("disable", "enable"):
+            staff.set_active(session_db, user, action == "enable", acting=current_user.username)
+        else:
+            if request.form.get("confirm") != name:
+                raise staff.AccountRefused(f"type the username {name} to confirm the removal")
+            staff.remove_user(session_db, user, acting=current_user.username)
+    except staff.AccountRefused as exc:
+        session_db.rollback()
+        audit("account_refused", f"staff:{name}", action)
+        session_db.commit()
+        flash(f"Not done: {exc}.")
+        return redirect(url_for("review.accounts"))
+    audit(f"account_{action}", f"staff:{name}")
+    session_db.commit()
+    done = {"unlock": "unlocked", "disable": "disabled", "enable": "enabled", "remove": "removed"}[action]
+    flash(f"Account {name} {done}.")
+    return redirect(url_for("review.accounts"))

@@ -227,6 +227,8 @@ class StaffUser(Base):
     locked_until = Column(UTCDateTime(), nullable=True)
     created_at = Column(UTCDateTime(), nullable=False, default=utcnow)
     last_login_at = Column(UTCDateTime(), nullable=True)
+    # Part of every session's id: moving it on (a password reset) ends the account's open sessions.
+    session_generation = Column(Integer, nullable=False, default=0, server_default="0")
 
 
 class StatusChange(Base):
@@ -258,3 +260,19 @@ class AuditEvent(Base):
     target = Column(String(64), nullable=False, default="")
     detail = Column(String(500), nullable=False, default="")
     remote_addr = Column(String(64), nullable=False, default="")
+
+
+class InboundMessage(Base):
+    """A message id a channel gave (Telegram update_id, Twilio MessageSid, a widget or REST message id),
+    seen once for its sender: a repeat is acknowledged and not processed again (issue 17). REST keeps
+    the bot messages the original got, so a client that resends sees its answer."""
+
+    __tablename__ = "inbound_messages"
+    __table_args__ = (UniqueConstraint("channel", "sender_hash", "message_id"),)
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(16), nullable=False)
+    sender_hash = Column(String(64), nullable=False)
+    message_id = Column(String(128), nullable=False)
+    replies = Column(JSON, nullable=True)  # None while the original is being handled
+    created_at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)

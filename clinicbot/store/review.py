@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from sqlalchemy import String, case, cast, func, or_, select
@@ -79,9 +79,9 @@ class Detail:
     links: List[Tuple[str, int, str]] = field(default_factory=list)
 
 
-def _day_start(day: date) -> datetime:
-    """Midnight UTC at the start of `day`."""
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+def _day_start(day: date, zone: tzinfo = timezone.utc) -> datetime:
+    """Midnight at the start of `day` in `zone` (UTC unless given)."""
+    return datetime.combine(day, time.min, tzinfo=zone)
 
 
 def _urgency(level_column: Any) -> Any:
@@ -95,8 +95,10 @@ def _json_list_contains(column: Any, item: str) -> Any:
     return cast(column, String).like(f'%"{item}"%')
 
 
-def _common_filters(flt: ReviewFilter, level: Any, red_flags: Any, created: Any, status: Any) -> List[Any]:
-    """The WHERE clauses both lists share."""
+def _common_filters(
+    flt: ReviewFilter, level: Any, red_flags: Any, created: Any, status: Any, zone: tzinfo = timezone.utc
+) -> List[Any]:
+    """The WHERE clauses both lists share (days from midnight to midnight in `zone`)."""
     where: List[Any] = []
     if flt.level:
         where.append(level == flt.level)
@@ -107,9 +109,9 @@ def _common_filters(flt: ReviewFilter, level: Any, red_flags: Any, created: Any,
     if flt.channel:
         where.append(Conversation.channel == flt.channel)
     if flt.date_from:
-        where.append(created >= _day_start(flt.date_from))
+        where.append(created >= _day_start(flt.date_from, zone))
     if flt.date_to:
-        where.append(created < _day_start(flt.date_to + timedelta(days=1)))
+        where.append(created < _day_start(flt.date_to + timedelta(days=1), zone))
     return where
 
 
@@ -131,10 +133,10 @@ def _booking_filters(flt: ReviewFilter) -> List[Any]:
     return where
 
 
-def _booking_query(flt: ReviewFilter) -> Select:
+def _booking_query(flt: ReviewFilter, zone: tzinfo = timezone.utc) -> Select:
     """Bookings with their channel and outcome, filtered, most urgent and newest first."""
     where = _common_filters(
-        flt, TriageOutcome.level, TriageOutcome.red_flags, BookingRequest.created_at, BookingRequest.status
+        flt, TriageOutcome.level, TriageOutcome.red_flags, BookingRequest.created_at, BookingRequest.status, zone
     )
     where += _booking_filters(flt)
     return (
@@ -158,9 +160,9 @@ def _booking_query(flt: ReviewFilter) -> Select:
     )
 
 
-def _escalation_query(flt: ReviewFilter) -> Select:
+def _escalation_query(flt: ReviewFilter, zone: tzinfo = timezone.utc) -> Select:
     """Escalations with their channel and any booking of the same conversation, filtered, most urgent first."""
-    where = _common_filters(flt, Escalation.level, Escalation.red_flags, Escalation.created_at, Escalation.status)
+    where = _common_filters(flt, Escalation.level, Escalation.red_flags, Escalation.created_at, Escalation.status, zone)
     where += _booking_filters(flt)
     return (
         select(
@@ -191,21 +193,25 @@ def _page(session: Session, stmt: Select, page: int, per_page: int) -> Page:
     return Page(rows, total, page, per_page)
 
 
-def list_bookings(session: Session, flt: ReviewFilter, page: int = 1, per_page: int = 50) -> Page:
-    """One page of booking requests matching `flt`."""
-    return _page(session, _booking_query(flt), page, per_page)
+def list_bookings(
+    session: Session, flt: ReviewFilter, page: int = 1, per_page: int = 50, zone: tzinfo = timezone.utc
+) -> Page:
+    """One page of booking requests matching `flt` (its days in `zone`)."""
+    return _page(session, _booking_query(flt, zone), page, per_page)
 
 
-def list_escalations(session: Session, flt: ReviewFilter, page: int = 1, per_page: int = 50) -> Page:
-    """One page of escalations matching `flt`."""
-    return _page(session, _escalation_query(flt), page, per_page)
+def list_escalations(
+    session: Session, flt: ReviewFilter, page: int = 1, per_page: int = 50, zone: tzinfo = timezone.utc
+) -> Page:
+    """One page of escalations matching `flt` (its days in `zone`)."""
+    return _page(session, _escalation_query(flt, zone), page, per_page)
 
 
-def booking_rows_for_export(session: Session, flt: ReviewFilter) -> List[Dict[str, Any]]:
+def booking_rows_for_export(session: Session, flt: ReviewFilter, zone: tzinfo = timezone.utc) -> List[Dict[str, Any]]:
     """The filtered bookings as export dicts (the same fields as `clinicbot bookings export`)."""
     from clinicbot.store.service import export_rows_for_ids
 
-    ids = [row.id for row in session.execute(_booking_query(flt))]
+    ids = [row.id for row in session.execute(_booking_query(flt, zone))]
     return export_rows_for_ids(session, ids)
 
 
@@ -337,15 +343,52 @@ def audit(
     )
 
 
-def audit_page(session: Session, page: int = 1, per_page: int = 100) -> Page:
-    """The audit log, newest first."""
-    stmt = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+@dataclass(frozen=True)
+class AuditFilter:
+    """The audit log's filters (who, what, which days); empty fields do not filter."""
+
+    username: str = ""
+    action: str = ""
+    date_from: Optional[date] = None
+    date_to: Optional[date] = None
+
+    def active(self) -> Dict[str, str]:
+        """The filters that are set, as query-string values."""
+        return {k: v.isoformat() if isinstance(v, date) else str(v) for k, v in self.__dict__.items() if v}
+
+
+def audit_page(
+    session: Session,
+    page: int = 1,
+    per_page: int = 100,
+    flt: Optional[AuditFilter] = None,
+    zone: tzinfo = timezone.utc,
+) -> Page:
+    """The audit log, newest first, filtered by person, action and days (midnight to midnight in `zone`)."""
+    flt = flt or AuditFilter()
+    where: List[Any] = []
+    if flt.username:
+        where.append(AuditEvent.username == flt.username)
+    if flt.action:
+        where.append(AuditEvent.action == flt.action)
+    if flt.date_from:
+        where.append(AuditEvent.at >= _day_start(flt.date_from, zone))
+    if flt.date_to:
+        where.append(AuditEvent.at < _day_start(flt.date_to + timedelta(days=1), zone))
+    stmt = select(AuditEvent).where(*where).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     per_page = max(1, min(per_page, MAX_PER_PAGE))
-    total = int(session.scalar(select(func.count(AuditEvent.id))) or 0)
+    total = int(session.scalar(select(func.count(AuditEvent.id)).where(*where)) or 0)
     pages = max(1, -(-total // per_page))
     page = max(1, min(page, pages))
     rows = list(session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
     return Page(rows, total, page, per_page)
+
+
+def audit_choices(session: Session) -> Dict[str, Sequence[str]]:
+    """The people and actions the audit log holds, for its filters."""
+    people = sorted(set(session.scalars(select(AuditEvent.username).distinct())))
+    actions = sorted(set(session.scalars(select(AuditEvent.action).distinct())))
+    return {"people": people, "actions": actions}
 
 
 def choices(session: Session) -> Dict[str, Sequence[str]]:

@@ -6,8 +6,8 @@ import csv
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Dict, Iterable, List, Optional, Sequence, TextIO, Tuple, Union
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, TextIO, Tuple, Union
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -254,6 +254,9 @@ def purge(session: Session, older_than_days: int, now: Optional[datetime] = None
     now = _utc(now, "now") if now is not None else utcnow()
     repo = StoreRepository(session)
     counts = repo.delete_conversations(repo.stale_conversation_ids(now - timedelta(days=older_than_days)))
+    from clinicbot.store.inbound import KEEP_DAYS, forget_older_than
+
+    counts["inbound_messages"] = forget_older_than(session, min(older_than_days, KEEP_DAYS), now)
     logger.info("purge older than %d days: %s", older_than_days, counts)
     return counts
 
@@ -264,20 +267,67 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def _flatten(key: str, value: Any) -> Any:
-    """One CSV cell for an export field."""
+@dataclass(frozen=True)
+class SheetStyle:
+    """How an export shows times and phone numbers (the default: UTC ISO 8601 and E.164, as stored)."""
+
+    zone: tzinfo = timezone.utc
+    phone: Callable[[str], str] = str
+
+    def time(self, iso: Optional[str]) -> str:
+        """A stored time (ISO 8601) in this zone, with its offset: "2025-03-03 14:30:00 +05:30"."""
+        if not iso:
+            return ""
+        return _with_offset(datetime.fromisoformat(iso).astimezone(self.zone))
+
+
+def _with_offset(when: datetime) -> str:
+    """A time and its offset from UTC, "2025-03-03 14:30:00 +05:30" (no spreadsheet reads it as a number)."""
+    offset = when.strftime("%z")
+    return f"{when:%Y-%m-%d %H:%M:%S} {offset[:3]}:{offset[3:]}"
+
+
+TIME_FIELDS = ("created_at", "preferred_time", "consent_at")
+
+
+def _flatten(key: str, value: Any, style: SheetStyle) -> Any:
+    """One spreadsheet cell for an export field."""
     if key == "transcript":
-        return "\n".join(f"[{m['timestamp']}] {m['sender']}: {m['text']}" for m in value)
+        return "\n".join(f"[{style.time(m['timestamp'])}] {m['sender']}: {m['text']}" for m in value)
     if key == "findings":
         return "; ".join(f"{f.get('id')} ({f.get('status')})" for f in value)
+    if key in TIME_FIELDS:
+        return style.time(value)
+    if key == "phone" and value:
+        return style.phone(str(value))
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     return value
 
 
-def to_csv(rows: Sequence[Dict[str, Any]], out: TextIO) -> None:
+def sheet(rows: Sequence[Dict[str, Any]], style: SheetStyle = SheetStyle()) -> List[List[str]]:
+    """Exported bookings as a table of text: the header, then one row per booking (not yet formula-safe)."""
+    table = [list(EXPORT_FIELDS)]
+    for row in rows:
+        value = [_flatten(k, row.get(k), style) for k in EXPORT_FIELDS]
+        table.append(["" if v is None else str(v) for v in value])
+    return table
+
+
+def to_csv(rows: Sequence[Dict[str, Any]], out: TextIO, style: SheetStyle = SheetStyle()) -> None:
     """Write exported bookings as CSV, one row per booking, every cell formula-injection safe."""
     writer = csv.writer(out, quoting=csv.QUOTE_ALL)
-    writer.writerow(EXPORT_FIELDS)
-    for row in rows:
-        writer.writerow([safe_cell(_flatten(k, row.get(k))) for k in EXPORT_FIELDS])
+    for line in sheet(rows, style):
+        writer.writerow([safe_cell(cell) for cell in line])
+
+
+def clinic_style(phone: str = "dialled") -> SheetStyle:
+    """The clinic's way: times in its time zone (clinic.yml hours.timezone); phones as dialled from the
+    clinic ("dialled": "098765 43210", never starting with a formula character) or as read
+    ("international": "+91 98765 43210", for typed-text cells only)."""
+    from zoneinfo import ZoneInfo
+
+    from clinicbot.booking import dial_phone, show_phone
+    from clinicbot.content import clinic
+
+    return SheetStyle(ZoneInfo(clinic().hours.timezone), dial_phone if phone == "dialled" else show_phone)

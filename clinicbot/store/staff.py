@@ -1,11 +1,12 @@
-"""Staff accounts of the review app: creation, look-up, and lock-out after repeated wrong passwords."""
+"""Staff accounts of the review app: creation, look-up, lock-out after repeated wrong passwords, and
+the admin's changes (reset, unlock, disable, enable, remove) with their rules."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Optional
+from typing import List, Optional
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -82,3 +83,61 @@ def register_success(user: StaffUser, now: Optional[datetime] = None) -> None:
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now or utcnow()
+
+
+class AccountRefused(ValueError):
+    """An account change the rules do not allow (your own account, the last admin, no such account)."""
+
+
+def list_users(session: Session) -> List[StaffUser]:
+    """Every staff account, by username."""
+    return list(session.scalars(select(StaffUser).order_by(StaffUser.username)))
+
+
+def get_user(session: Session, username: str) -> StaffUser:
+    """The account with this username, or AccountRefused when there is none."""
+    user = find_user(session, username)
+    if user is None:
+        raise AccountRefused(f"there is no user {username.strip().lower()!r}")
+    return user
+
+
+def _active_admins(session: Session) -> int:
+    """How many admin accounts can sign in."""
+    stmt = select(func.count(StaffUser.id)).where(StaffUser.role == "admin", StaffUser.active == 1)
+    return int(session.scalar(stmt) or 0)
+
+
+def _check_may_lose(session: Session, user: StaffUser, acting: Optional[str], what: str) -> None:
+    """Refuse to disable or remove your own account, or the last admin who can sign in."""
+    if acting is not None and user.username == acting.strip().lower():
+        raise AccountRefused(f"you cannot {what} your own account")
+    if user.role == "admin" and user.active and _active_admins(session) <= 1:
+        raise AccountRefused(f"{user.username!r} is the last admin who can sign in: add another admin first")
+
+
+def reset_password(user: StaffUser, password_hash: str) -> None:
+    """Give the account a new password; its open sessions end and any lock-out is lifted."""
+    user.password_hash = password_hash
+    user.session_generation = (user.session_generation or 0) + 1
+    unlock(user)
+
+
+def unlock(user: StaffUser) -> None:
+    """Lift a lock-out and forget the wrong passwords counted so far."""
+    user.failed_logins = 0
+    user.locked_until = None
+
+
+def set_active(session: Session, user: StaffUser, active: bool, acting: Optional[str] = None) -> None:
+    """Enable or disable an account; a disabled account cannot sign in and its sessions end."""
+    if not active and user.active:
+        _check_may_lose(session, user, acting, "disable")
+    user.active = 1 if active else 0
+
+
+def remove_user(session: Session, user: StaffUser, acting: Optional[str] = None) -> None:
+    """Delete an account (status history keeps the name it was made under)."""
+    _check_may_lose(session, user, acting, "remove")
+    session.delete(user)
+    session.flush()

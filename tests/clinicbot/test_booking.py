@@ -211,3 +211,16 @@ def test_names_are_the_name_only(said, name):
 )
 def test_a_name_said_where_it_was_not_asked(said, name):
     assert booking.parse_name(said, asked=False) == name
+
+
+@pytest.mark.parametrize(
+    ("e164", "dialled"),
+    [
+        ("+919876543210", "098765 43210"),  # a mobile in India: the trunk 0, never a "+"
+        ("+911204567890", "0120 456 7890"),  # a landline with its area code
+        ("+442079460958", "00 44 20 7946 0958"),  # abroad: India's international prefix
+        ("not a number", "not a number"),
+    ],
+)
+def test_dial_phone(e164, dialled):
+    assert booking.dial_phone(e164) == dialled

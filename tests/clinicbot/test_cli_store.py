@@ -87,7 +87,8 @@ def test_export_csv(store, capsys):
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and len(rows) == 2
     assert rows[0]["name"] == '\'=HYPERLINK("http://x")'
-    assert rows[0]["phone"] == "'+919876543210"
+    assert rows[0]["phone"] == "098765 43210"  # as dialled from the clinic: no quote shows
+    assert rows[0]["created_at"].endswith(" +05:30")  # the clinic's time zone, its offset shown
     assert rows[1]["name"] == "Patient 1"
 
 
@@ -114,6 +115,7 @@ def test_purge(store, capsys, days, deleted):
         "alerts": 0,
         "escalations": 0,
         "conversations": deleted,
+        "inbound_messages": 0,
         "tracker_conversations": 0,
     }
     code, out = run(["bookings", "export"], capsys)

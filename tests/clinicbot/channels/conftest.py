@@ -87,3 +87,15 @@ async def serve():
     for server in servers:
         server.close()
         await server.wait_closed()
+
+
+@pytest.fixture(autouse=True)
+def clinic_store(monkeypatch, tmp_path):
+    """The channels claim message ids in the clinic store: a fresh SQLite file per test."""
+    from clinicbot.conversation import store_records
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'channels.db'}")
+    monkeypatch.setenv("CLINICBOT_HASH_KEY", "channels-test-key")
+    store_records.sessions.cache_clear()
+    yield
+    store_records.sessions.cache_clear()

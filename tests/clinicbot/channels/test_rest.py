@@ -14,6 +14,8 @@ from clinicbot.channels import rest
 from clinicbot.channels.rest import GuardedRestInput, MissingTokenError
 from clinicbot.channels.telegram import SECRET_HEADER, SecureTelegramInput
 from clinicbot.channels.whatsapp import PATH, TwilioWhatsAppInput
+from clinicbot.content import clinic
+from clinicbot.conversation.wording import wording
 
 TOKEN = "rest-token-0123456789abcdef0123456789"
 WHATSAPP = "whatsapp:+919811122233"
@@ -143,8 +145,20 @@ async def test_a_failure_is_logged_without_the_text(serve, caplog):
     url, received = await serve(GuardedRestInput(), fail)
     with caplog.at_level(logging.ERROR):
         status, body = await post(url, {"sender": "me", "message": "my name is Ravi Kumar"})
-    assert status == 200 and body == [] and received
+    assert status == 200 and received
+    assert [m["text"] for m in body] == [wording().text("outage", phone=clinic().phone)]  # send it again
     assert "RuntimeError" in caplog.text and "Ravi" not in caplog.text
+
+
+async def test_a_failed_turn_shows_nothing_of_itself_and_a_red_flag_still_gets_its_advice(serve):
+    async def reply_then_fail(msg: Any) -> None:
+        await msg.output_channel.send_response(msg.sender_id, {"text": "a reply that was never kept"})
+        raise RuntimeError("the tracker store is down")
+
+    url, _ = await serve(GuardedRestInput(), reply_then_fail)
+    status, body = await post(url, {"sender": "me", "message": "back pain and I can't pee since this morning"})
+    assert status == 200 and [m.get("custom", {}).get("card") for m in body] == ["emergency", None]
+    assert "112" in body[0]["text"] and "a reply that was never kept" not in str(body)
 
 
 @pytest.mark.parametrize(
@@ -261,3 +275,41 @@ async def test_rest_callers_naming_whatsapp_or_telegram_conversations_neither_re
     assert {k: v for k, v in store.by_id.items() if not k.startswith("rest:")} == before
     sent_to = [body.get("To") or body.get("chat_id") for _, body in upstream.calls]
     assert sent_to == [WHATSAPP, "4242"]  # each patient got only their own reply, none of the REST ones
+
+
+async def test_a_resent_message_id_gets_the_original_replies_and_is_handled_once(serve):
+    import asyncio
+
+    handled = []
+
+    async def slow(msg: Any) -> None:
+        handled.append(msg.text)
+        await asyncio.sleep(0.3)
+        await msg.output_channel.send_response(msg.sender_id, {"text": f"reply {len(handled)}"})
+
+    url, _ = await serve(GuardedRestInput(), slow)
+    body = {"sender": "me", "message": "my back hurts", "metadata": {"message_id": "m-1"}}
+    first, racing = await asyncio.gather(post(url, body), post(url, body))  # a client retrying at once
+    again = await post(url, body)  # and once more, later
+    assert handled == ["my back hurts"]
+    assert first[1] == racing[1] == again[1] and [m["text"] for m in first[1]] == ["reply 1"]
+    other = await post(url, {**body, "metadata": {"message_id": "m-2"}})
+    assert [m["text"] for m in other[1]] == ["reply 2"]
+    no_id = await post(url, {"sender": "me", "message": "my back hurts"})  # no id: handled every time
+    assert [m["text"] for m in no_id[1]] == ["reply 3"]
+
+
+async def test_a_message_not_taken_in_is_handled_when_resent_with_its_id(serve):
+    calls = []
+
+    async def down_once(msg: Any) -> None:
+        calls.append(msg.text)
+        if len(calls) == 1:
+            raise RuntimeError("the tracker store is down")
+        await msg.output_channel.send_response(msg.sender_id, {"text": "answered in context"})
+
+    url, _ = await serve(GuardedRestInput(), down_once)
+    body = {"sender": "me", "message": "98765 43210", "metadata": {"message_id": "m-9"}}
+    assert "technical problem" in (await post(url, body))[1][0]["text"]
+    assert [m["text"] for m in (await post(url, body))[1]] == ["answered in context"]
+    assert calls == ["98765 43210", "98765 43210"]

@@ -102,3 +102,23 @@ async def test_webhook_registration_sends_the_secret(upstream):
     path, body = upstream.calls[0]
     assert path == "/botTOKEN/setWebhook"
     assert body["secret_token"] == SECRET and body["url"] == "https://clinic.example/webhooks/telegram/webhook"
+
+
+async def test_when_the_conversation_cannot_be_read_the_visitor_is_asked_to_send_it_again(serve, upstream):
+    async def down(_):
+        raise RuntimeError("the tracker store is down")
+
+    url, _ = await serve(SecureTelegramInput("TOKEN", SECRET, upstream.url), down)
+    assert await post(url, json=update("mera naam Ravi hai"), headers={SECRET_HEADER: SECRET}) == 200
+    (sent,) = [body["text"] for _, body in upstream.calls]
+    assert "112" in sent and "108" in sent and "Ravi" not in sent and "technical problem" in sent
+
+
+async def test_an_update_telegram_retries_is_handled_once(serve, upstream):
+    url, received = await serve(SecureTelegramInput("TOKEN", SECRET, upstream.url))
+    for _ in range(3):
+        assert await post(url, json=update(), headers={SECRET_HEADER: SECRET}) == 200
+    assert len(received) == 1 and len(upstream.calls) == 1
+    later = {**update("and my leg"), "update_id": 10002}
+    assert await post(url, json=later, headers={SECRET_HEADER: SECRET}) == 200
+    assert [m.text for m in received] == ["my back hurts", "and my leg"]

@@ -40,9 +40,33 @@ async def test_genuine_request_is_answered_with_numbered_options(serve, upstream
     path, body = upstream.calls[0]
     assert path == "/2010-04-01/Accounts/AC1/Messages.json"
     assert "1. Yes" in body["Body"] and "2. No" in body["Body"] and body["To"] == FORM["From"]
-    reply = {**FORM, "Body": "2"}
+    reply = {**FORM, "Body": "2", "MessageSid": "SM124"}
     assert await post(url, reply, {"X-Twilio-Signature": sign(reply)}) == 204
     assert received[1].text == "/deny"
+
+
+async def test_a_message_twilio_sends_again_is_handled_once(serve, upstream):
+    url, received = await serve(channel(upstream))
+    for _ in range(3):
+        assert await post(url, FORM, {"X-Twilio-Signature": sign(FORM)}) == 204
+    assert len(received) == 1 and len(upstream.calls) == 1
+    other = {**FORM, "From": "whatsapp:+919811122233"}  # the same id from another sender is another message
+    assert await post(url, other, {"X-Twilio-Signature": sign(other)}) == 204
+    assert len(received) == 2
+
+
+async def test_a_message_not_taken_in_is_handled_when_sent_again(serve, upstream):
+    calls = []
+
+    async def down_once(msg):
+        calls.append(msg.text)
+        if len(calls) == 1:
+            raise RuntimeError("the tracker store is down")
+
+    url, _ = await serve(channel(upstream), down_once)
+    for _ in range(2):
+        assert await post(url, FORM, {"X-Twilio-Signature": sign(FORM)}) == 204
+    assert calls == ["my back hurts", "my back hurts"]
 
 
 @pytest.mark.parametrize(
@@ -114,3 +138,15 @@ async def test_delivery_failure_still_answers(serve, upstream, caplog):
     url, received = await serve(channel(upstream))
     assert await post(url, FORM, {"X-Twilio-Signature": sign(FORM)}) == 204
     assert received and "could not be delivered" in caplog.text and "9876543210" not in caplog.text
+
+
+async def test_an_emergency_during_an_outage_gets_the_card_first_numbers_first(serve, upstream):
+    async def down(_):
+        raise RuntimeError("the tracker store is down")
+
+    url, _ = await serve(channel(upstream), down)
+    form = {**FORM, "Body": "peshab nahi ho raha aur kamar mein dard hai"}
+    assert await post(url, form, {"X-Twilio-Signature": sign(form)}) == 204
+    bodies = [body["Body"] for _, body in upstream.calls]
+    assert len(bodies) == 2 and bodies[0].startswith("\U0001F6A8 112") and "112" in bodies[1]
+    assert "technical problem" in bodies[1]

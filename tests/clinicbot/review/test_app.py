@@ -13,7 +13,17 @@ from sqlalchemy.orm import Session
 from clinicbot.store.models import AuditEvent, BookingRequest, StaffUser, StatusChange
 from tests.clinicbot.review.conftest import PASSWORD, csrf, sign_in
 
-PAGES = ["/bookings", "/bookings/1", "/bookings.csv", "/escalations", "/escalations/1", "/audit", "/"]
+PAGES = [
+    "/bookings",
+    "/bookings/1",
+    "/bookings.csv",
+    "/bookings.xlsx",
+    "/admin/accounts",
+    "/escalations",
+    "/escalations/1",
+    "/audit",
+    "/",
+]
 
 
 def audit_actions(engine):
@@ -145,20 +155,24 @@ def test_detail_shows_outcome_explanation_and_highlights(signed_in, ids):
     assert "2026.11-2" in html
     assert "Go to an emergency department now" in html
     assert "Because you said &#34;numb between my legs&#34;" in html  # the stored line, as the visitor saw it
-    assert "<dt>age</dt><dd>34</dd>" in html
+    assert "<dt>Age</dt><dd>34</dd>" in html
     assert "second opinion suspected a new change in sexual function" in html and "not answered" in html
     assert "Not sure about numbness or tingling between the legs" in html and "(counted as present)" in html
     assert "The conversation was in Hinglish" in html
-    assert '<mark class="status-present" title="saddle_numbness: present">numb between my legs' in html
-    assert '<mark class="status-absent" title="fever: absent">fever' in html
+    saddle = "numbness or tingling between the legs, around the bottom or genitals (the saddle area)"
+    assert f'<mark class="status-present" title="{saddle}: has it">numb between my legs' in html
+    assert (
+        '<mark class="status-absent" title="a fever, high temperature or chills with the back pain: does not have it">fever'
+        in html
+    )
     assert f'href="/escalations/{ids["escalation"]}"' in html
 
 
 def test_escalation_links_to_its_booking(signed_in, ids):
     html = signed_in.get(f"/escalations/{ids['escalation']}").get_data(as_text=True)
     assert f'href="/bookings/{ids["emergency"]}"' in html
-    assert "vital interest" in html
-    assert '<a href="tel:+919812345670">' in html  # the number the visitor left to be called back on
+    assert "to protect the visitor&#39;s life (an emergency: vital interest)" in html
+    assert '<a href="tel:+919812345670">+91 98123 45670</a>' in html  # the number left to be called back on
     listing = signed_in.get("/escalations?level=emergency").get_data(as_text=True)
     assert f'href="/escalations/{ids["escalation"]}"' in listing
 
@@ -178,7 +192,7 @@ def test_status_change_kept_as_history(signed_in, engine, ids, kind):
     assert response.status_code == 302
     signed_in.post(f"/{kind}/{rid}/status", data={"status": "closed", "note": "", "csrf_token": token})
     html = signed_in.get(f"/{kind}/{rid}").get_data(as_text=True)
-    assert "new → contacted — rang, &lt;b&gt;no&lt;/b&gt; answer" in html and "contacted → closed" in html
+    assert "New → Contacted — rang, &lt;b&gt;no&lt;/b&gt; answer" in html and "Contacted → Closed" in html
     with Session(engine, future=True) as s:
         changes = s.scalars(select(StatusChange).order_by(StatusChange.id)).all()
         assert [(c.username, c.old_status, c.new_status) for c in changes] == [
@@ -206,7 +220,26 @@ def test_csv_export_of_the_filtered_list(signed_in, engine, ids):
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert [int(r["id"]) for r in rows] == [ids["emergency"]]
     assert rows[0]["name"].startswith("'=HYPERLINK")
+    assert rows[0]["phone"] == "098123 45678"  # as dialled from the clinic: no quote shows
+    assert rows[0]["created_at"] == "2025-03-04 14:30:00 +05:30"  # the clinic's time, its offset shown
     assert ("rita", "export", "bookings.csv") in audit_actions(engine)
+
+
+def test_xlsx_export_of_the_filtered_list_is_typed_text(signed_in, engine, ids):
+    from tests.clinicbot.store.test_xlsx import read_xlsx
+
+    response = signed_in.get("/bookings.xlsx?level=emergency")
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response.headers["Content-Disposition"].endswith('.xlsx"')
+    _, table, types = read_xlsx(response.get_data())
+    rows = [dict(zip(table[0], line)) for line in table[1:]]
+    assert [int(r["id"]) for r in rows] == [ids["emergency"]]
+    assert rows[0]["name"].startswith('=HYPERLINK("http://evil")')  # typed text: as written, no quote
+    assert rows[0]["phone"] == "+91 98123 45678"
+    assert rows[0]["created_at"] == "2025-03-04 14:30:00 +05:30"
+    assert {t for t, _, formula in types} == {"s"} and not any(f for _, _, f in types)
+    assert ("rita", "export", "bookings.xlsx") in audit_actions(engine)
 
 
 def test_audit_log_is_for_admins(client, signed_in):
@@ -247,3 +280,32 @@ def test_the_login_page_sets_an_httponly_session_cookie(client):
     """The CSRF token lives in the session: the login page's own cookie is HttpOnly (as the e2e test checks)."""
     cookies = [c for c in client.get("/login").headers.getlist("Set-Cookie") if c.startswith("clinicbot_staff=")]
     assert cookies and all("HttpOnly" in c for c in cookies)
+
+
+@pytest.mark.parametrize(
+    ("path", "shown", "hidden"),
+    [
+        (
+            "/bookings",
+            ["Emergency</span>", "Self-care</span>", "Telegram", "REST API", "New</td>"],
+            [">self_care<", ">telegram<", ">rest<", "saddle_numbness</td>"],
+        ),
+        (
+            "/escalations",
+            ["Emergency</span>", "numbness or tingling between the legs"],
+            [">emergency<", "saddle_numbness</td>"],
+        ),
+        (
+            "/bookings/{emergency}",
+            ["<dt>Channel</dt><dd>Telegram</dd>", '<dd id="status">New</dd>', "+91 98123 45678"],
+            ["<dd>telegram</dd>"],
+        ),
+        ("/escalations/{escalation}", ["Why it is kept", "Telegram"], ["vital_interest", "ground of"]),
+    ],
+)
+def test_pages_speak_in_labels_not_ids(signed_in, ids, path, shown, hidden):
+    html = signed_in.get(path.format(**ids)).get_data(as_text=True)
+    for text in shown:
+        assert text in html, text
+    for text in hidden:
+        assert text not in html, text

@@ -76,9 +76,9 @@ def test_staff_review_in_a_browser(server, page, ids, tmp_path):
     page.click("form.filters button[type=submit]")
     page.wait_for_url("**level=emergency**")
     rows = page.locator("table.list tbody tr")
-    assert rows.count() == 1 and "emergency" in rows.first.inner_text()
+    assert rows.count() == 1 and "Emergency" in rows.first.inner_text()
 
-    rows.first.locator("a").click()
+    rows.first.locator("a[href^='/bookings/']").click()
     page.wait_for_selector("h2#transcript")
     transcript = page.locator("ol.transcript").inner_text()
     assert "numb between my legs" in transcript and '<script>alert("x")</script>' in transcript
@@ -88,8 +88,8 @@ def test_staff_review_in_a_browser(server, page, ids, tmp_path):
     page.fill("#note", "Called, advised to go to A&E now")
     page.click("form.status button[type=submit]")
     page.wait_for_selector("text=Status set to contacted")
-    assert "new → contacted — Called, advised to go to A&E now" in page.locator("ol.history").inner_text()
-    assert page.locator("#status").inner_text() == "contacted"
+    assert "New → Contacted — Called, advised to go to A&E now" in page.locator("ol.history").inner_text()
+    assert page.locator("#status").inner_text() == "Contacted"
 
     page.goto(f"{server}/bookings?level=emergency")
     with page.expect_download() as info:

@@ -5,12 +5,23 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from clinicbot.store.service import TranscriptMessage, export_bookings, record_booking, safe_cell, to_csv
+from clinicbot.store.service import (
+    EXPORT_FIELDS,
+    SheetStyle,
+    TranscriptMessage,
+    clinic_style,
+    export_bookings,
+    record_booking,
+    safe_cell,
+    sheet,
+    to_csv,
+)
 
 from .conftest import T0, booking_input
 
@@ -138,7 +149,7 @@ def test_csv_is_formula_injection_safe(db):
         "'=1+1",
     )
     assert row["phone"] == "'+919876543210"
-    assert row["transcript"] == "[2025-03-03T09:00:00+00:00] user: =cmd|' /C calc'!A0"
+    assert row["transcript"] == "[2025-03-03 09:00:00 +00:00] user: =cmd|' /C calc'!A0"
     for cell in row.values():
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
 
@@ -151,5 +162,41 @@ def test_csv_lists_and_transcript_flattened(db):
     assert len(rows) == 2
     assert rows[0]["likely_causes"] == "nonspecific_mechanical; muscle_strain"
     assert rows[0]["findings"] == "pain_after_exercise (present)"
-    assert rows[0]["transcript"].splitlines()[0] == "[2025-03-03T09:00:00+00:00] user: msg 0"
+    assert rows[0]["transcript"].splitlines()[0] == "[2025-03-03 09:00:00 +00:00] user: msg 0"
     assert len(rows[0]["transcript"].splitlines()) == 4
+
+
+@pytest.mark.parametrize(
+    ("zone", "iso", "shown"),
+    [
+        ("UTC", "2025-03-03T09:00:00+00:00", "2025-03-03 09:00:00 +00:00"),
+        ("Asia/Kolkata", "2025-03-03T09:00:00+00:00", "2025-03-03 14:30:00 +05:30"),
+        ("Asia/Kolkata", "2025-03-03T20:00:00+00:00", "2025-03-04 01:30:00 +05:30"),  # the next day in India
+        ("America/New_York", "2025-03-03T09:00:00+00:00", "2025-03-03 04:00:00 -05:00"),
+        ("Asia/Kolkata", None, ""),
+    ],
+)
+def test_sheet_times_in_a_zone_with_the_offset(zone, iso, shown):
+    assert SheetStyle(ZoneInfo(zone)).time(iso) == shown
+
+
+def test_csv_in_the_clinics_way(db):
+    """Times in the clinic's zone with the offset; phones as dialled from it, so no quote shows."""
+    seed(db, 1)
+    out = io.StringIO()
+    to_csv(export(db), out, clinic_style("dialled"))
+    [row] = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert row["created_at"] == "2025-03-03 14:30:00 +05:30"
+    assert row["preferred_time"] == "2025-03-05 16:30:00 +05:30"
+    assert row["consent_at"] == "2025-03-03 14:35:00 +05:30"
+    assert row["phone"] == "098765 43210"
+    assert row["transcript"].splitlines()[0] == "[2025-03-03 14:30:00 +05:30] user: msg 0"
+
+
+def test_sheet_is_text_with_international_phones(db):
+    seed(db, 1)
+    header, line = sheet(export(db), clinic_style("international"))
+    assert header == list(EXPORT_FIELDS)
+    cells = dict(zip(header, line))
+    assert cells["phone"] == "+91 98765 43210" and cells["triage_level"] == "routine"
+    assert all(isinstance(c, str) for c in line)

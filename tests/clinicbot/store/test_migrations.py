@@ -19,6 +19,7 @@ TABLES = {
     "staff_users",
     "status_changes",
     "audit_events",
+    "inbound_messages",
     "alembic_version",
 }
 
@@ -39,7 +40,7 @@ def test_upgrade_is_idempotent(engine):
     upgrade(engine)
     upgrade(engine)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0004"]
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0005"]
 
 
 def test_compare_sees_a_missing_index(engine):

@@ -49,6 +49,7 @@ def test_purge_counts(db, days, deleted):
         "alerts": 0,
         "escalations": 0,
         "conversations": deleted,
+        "inbound_messages": 0,
     }
     assert counts(db) == {
         "conversations": 3 - deleted,

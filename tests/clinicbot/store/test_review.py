@@ -144,3 +144,22 @@ def test_a_booking_is_found_by_the_reference_the_visitor_was_given(filled, shape
         ref = reference(target.id)
         q = shape.format(ref=ref, ref_lower=ref.lower(), id=target.id)
         assert set(_names(review.list_bookings(s, review.ReviewFilter(q=q)))) == {"Person 7"}
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "listed"),
+    [
+        ("UTC", date(2025, 3, 3), True),
+        ("UTC", date(2025, 3, 4), False),
+        ("Asia/Kolkata", date(2025, 3, 3), False),  # 20:00 UTC on the 3rd is 01:30 on the 4th in India
+        ("Asia/Kolkata", date(2025, 3, 4), True),
+    ],
+)
+def test_day_filters_are_the_days_of_a_zone(db, zone, day, listed):
+    from zoneinfo import ZoneInfo
+
+    with Session(db, future=True) as s, s.begin():
+        record_booking(s, booking_input("late"), now=T0.replace(hour=20))
+    with Session(db, future=True) as s:
+        flt = review.ReviewFilter(date_from=day, date_to=day)
+        assert (review.list_bookings(s, flt, zone=ZoneInfo(zone)).total == 1) is listed
