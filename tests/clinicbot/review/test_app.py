@@ -125,6 +125,9 @@ def test_list_puts_emergencies_first(signed_in, ids):
         ("q=98123", ["emergency"], ["routine"]),
         ("date_from=2025-03-01&date_to=2025-03-03", ["routine"], ["old", "emergency"]),
         ("status=closed", [], ["routine", "emergency"]),
+        ("language=en", ["routine"], ["emergency"]),  # recorded without a language: English
+        ("language=hi-Latn", ["emergency"], ["routine"]),
+        ("language=hi", [], ["routine", "emergency"]),
     ],
 )
 def test_filters(signed_in, ids, query, shown, hidden):
