@@ -178,6 +178,7 @@ def create_app(settings: Optional[ReviewSettings] = None, engine: Optional[Engin
         cause_label=present.cause_label,
         location_label=present.location_label,
         channel_label=present.channel_label,
+        language_label=present.language_label,
         legal_basis_label=present.legal_basis_label,
         status_label=present.review_status_label,
         value_label=present.value_label,

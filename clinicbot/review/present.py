@@ -65,6 +65,11 @@ def level_name(level: Optional[str]) -> str:
     return labels().levels.get(level or "", _plain(level or "not known"))
 
 
+def language_label(language: str) -> str:
+    """A conversation's language as staff know it ("Hinglish (Hindi in Latin letters)")."""
+    return LANGUAGE_NAMES.get(language or "en", _plain(language))
+
+
 def channel_label(channel: str) -> str:
     """A channel's name as staff know it ("Website chat")."""
     return labels().channels.get(channel, _plain(channel))

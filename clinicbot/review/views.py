@@ -9,6 +9,7 @@ from typing import Any, Dict, Optional
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from clinicbot.conversation.wording import LANGUAGES
 from clinicbot.review import present
 from clinicbot.review.app import Staff, admin_required, audit, clinic_zone, db
 from clinicbot.review.passwords import hash_password, needs_rehash, verify_password
@@ -18,7 +19,7 @@ from clinicbot.store.models import REVIEW_STATUSES, utcnow
 from clinicbot.vocabulary import vocabulary
 
 bp = Blueprint("review", __name__)
-FILTER_FIELDS = ("level", "red_flag", "location", "status", "channel", "date_from", "date_to", "q")
+FILTER_FIELDS = ("level", "red_flag", "location", "status", "channel", "language", "date_from", "date_to", "q")
 
 
 def _date(value: str, label: str) -> Optional[date]:
@@ -41,6 +42,7 @@ def _filters() -> store.ReviewFilter:
         "level": set(vocab.levels),
         "red_flag": set(vocab.red_flags),
         "status": set(REVIEW_STATUSES),
+        "language": set(LANGUAGES),
     }
     for key, values in allowed.items():
         value = args.get(key, "").strip()
@@ -71,6 +73,7 @@ def _list_context(flt: store.ReviewFilter) -> Dict[str, Any]:
         "levels": list(vocab.levels),
         "red_flags": vocab.red_flags,
         "statuses": REVIEW_STATUSES,
+        "languages": LANGUAGES,
         "choices": store.choices(db()),
     }
 

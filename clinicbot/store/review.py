@@ -41,6 +41,7 @@ class ReviewFilter:
     date_from: Optional[date] = None
     date_to: Optional[date] = None
     q: str = ""
+    language: str = ""  # en, hi-Latn or hi: the visitor's language (issue 16)
 
     def active(self) -> Dict[str, str]:
         """The filters that are set, as query-string values."""
@@ -95,6 +96,14 @@ def _json_list_contains(column: Any, item: str) -> Any:
     return cast(column, String).like(f'%"{item}"%')
 
 
+ENGLISH = "en"
+
+
+def _language(interview: Any) -> Any:
+    """The visitor's language kept in an outcome's interview record (older records have none: English)."""
+    return func.coalesce(interview["language"].as_string(), ENGLISH)
+
+
 def _common_filters(
     flt: ReviewFilter, level: Any, red_flags: Any, created: Any, status: Any, zone: tzinfo = timezone.utc
 ) -> List[Any]:
@@ -139,6 +148,8 @@ def _booking_query(flt: ReviewFilter, zone: tzinfo = timezone.utc) -> Select:
         flt, TriageOutcome.level, TriageOutcome.red_flags, BookingRequest.created_at, BookingRequest.status, zone
     )
     where += _booking_filters(flt)
+    if flt.language:
+        where.append(_language(TriageOutcome.interview) == flt.language)
     return (
         select(
             BookingRequest.id,
@@ -152,6 +163,7 @@ def _booking_query(flt: ReviewFilter, zone: tzinfo = timezone.utc) -> Select:
             TriageOutcome.level,
             TriageOutcome.red_flags,
             TriageOutcome.likely_causes,
+            _language(TriageOutcome.interview).label("language"),
         )
         .join(Conversation, Conversation.id == BookingRequest.conversation_id)
         .join(TriageOutcome, TriageOutcome.id == BookingRequest.triage_outcome_id)
@@ -164,6 +176,8 @@ def _escalation_query(flt: ReviewFilter, zone: tzinfo = timezone.utc) -> Select:
     """Escalations with their channel and any booking of the same conversation, filtered, most urgent first."""
     where = _common_filters(flt, Escalation.level, Escalation.red_flags, Escalation.created_at, Escalation.status, zone)
     where += _booking_filters(flt)
+    if flt.language:
+        where.append(_language(Escalation.interview) == flt.language)
     return (
         select(
             Escalation.id,
@@ -175,6 +189,7 @@ def _escalation_query(flt: ReviewFilter, zone: tzinfo = timezone.utc) -> Select:
             Conversation.channel,
             BookingRequest.id.label("booking_id"),
             BookingRequest.name,
+            _language(Escalation.interview).label("language"),
         )
         .join(Conversation, Conversation.id == Escalation.conversation_id)
         .outerjoin(BookingRequest, BookingRequest.conversation_id == Escalation.conversation_id)

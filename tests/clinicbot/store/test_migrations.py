@@ -40,7 +40,7 @@ def test_upgrade_is_idempotent(engine):
     upgrade(engine)
     upgrade(engine)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0005"]
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0006"]
 
 
 def test_compare_sees_a_missing_index(engine):

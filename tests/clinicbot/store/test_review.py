@@ -163,3 +163,22 @@ def test_day_filters_are_the_days_of_a_zone(db, zone, day, listed):
     with Session(db, future=True) as s:
         flt = review.ReviewFilter(date_from=day, date_to=day)
         assert (review.list_bookings(s, flt, zone=ZoneInfo(zone)).total == 1) is listed
+
+
+@pytest.mark.parametrize(("language", "names"), [("en", {"Old", "En"}), ("hi-Latn", {"Hinglish"}), ("hi", {"Hindi"})])
+def test_the_lists_filter_by_the_visitors_language(engine, language, names):
+    from clinicbot.store.db import upgrade
+    from clinicbot.store.service import record_booking
+
+    from .conftest import booking_input
+
+    upgrade(engine)
+    base = booking_input().triage
+    with Session(engine, future=True) as s, s.begin():
+        for name, lang in (("Old", None), ("En", "en"), ("Hinglish", "hi-Latn"), ("Hindi", "hi")):
+            triage = dict(base, **({"interview": {"language": lang}} if lang else {}))
+            record_booking(s, booking_input(f"u-{name}", name=name, triage=triage))
+    with Session(engine, future=True) as s:
+        page = review.list_bookings(s, review.ReviewFilter(language=language))
+        assert set(_names(page)) == names
+        assert {row.language for row in page.rows} == {language}
