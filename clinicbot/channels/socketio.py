@@ -82,8 +82,6 @@ def client_manager(redis_url: str) -> Optional[AsyncRedisManager]:
     return AsyncRedisManager(redis_url, channel=pubsub_channel(redis_url))
 
 
-
-
 def session_secret(environ: Optional[Dict[str, str]] = None, key_file: Optional[Path] = None) -> bytes:
     """The token-signing secret: WIDGET_SESSION_SECRET, else a random one kept in var/widget-session.key."""
     value = env(SECRET_ENV, environ)
