@@ -38,7 +38,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
 from clinicbot.channels import ids
-from clinicbot.channels.common import ORIGINS_ENV, env, parse_origins
+from clinicbot.channels.common import ORIGINS_ENV, Inbound, env, handle, message_id, parse_origins
 
 logger = logging.getLogger(__name__)
 
@@ -248,6 +248,7 @@ class SecureSocketIOInput(InputChannel):
         self.recent: Dict[str, Deque[float]] = {}  # socket id -> times of its latest requests
         self.sio: Optional[AsyncServer] = None
         self.app: Optional[Sanic] = None
+        self.inbound = Inbound(self.name())
 
     async def tracker_history(self, sender_id: str) -> List[Dict[str, Any]]:
         """The conversation so far from Rasa's tracker store (latest Rasa session), via the agent."""
@@ -298,7 +299,13 @@ class SecureSocketIOInput(InputChannel):
         if len(text) > MAX_MESSAGE_CHARS:
             return "too_long"
         sender = sender_of(session)  # never data["session_id"] or anything else the client sends
-        await on_new_message(UserMessage(text, WidgetOutput(sio, BOT_EVT), sender, input_channel=self.name()))
+        mid = message_id(data.get("message_id"))  # the widget's own id: a re-sent message is answered once
+        first, _ = await self.inbound.first(sender, mid)
+        if not first:
+            return None
+        message = UserMessage(text, WidgetOutput(sio, BOT_EVT), sender, input_channel=self.name())
+        if not await handle(self.name(), on_new_message, message):  # told to the visitor: send it again
+            await self.inbound.release(sender, mid)
         return None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

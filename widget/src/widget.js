@@ -291,13 +291,21 @@ export function mount(options) {
   let awaiting = 0; // messages sent and not yet answered (bot_done)
   let noReply = null;
 
-  function emitMessage(payload) {
+  // Each message carries an id of its own: a message the socket re-sends after a reconnect is
+  // recognised by the server and answered once (issue 17).
+  function newMessageId() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+    const bytes = new Uint8Array(16);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+  function emitMessage(item) {
     pending = { start: performance.now() };
     awaiting += 1;
     setTyping(true);
     clearTimeout(noReply);
     noReply = setTimeout(() => { awaiting = 0; setTyping(false); pending = null; addMessage("system", words().errors.no_reply || ""); }, NO_REPLY_MS);
-    socket.emit("user_uttered", { message: payload });
+    socket.emit("user_uttered", { message: item.payload, message_id: item.id });
   }
   function send(payload, shown, language) {
     const text = (shown || payload || "").trim();
@@ -306,8 +314,9 @@ export function mount(options) {
     turnStart = null; // a new turn: its first bot message will be the one to show
     userScrolled = false;
     addMessage("user", text, { language });
-    if (ready) emitMessage(payload);
-    else queue.push(payload);
+    const item = { payload, id: newMessageId() };
+    if (ready) emitMessage(item);
+    else queue.push(item);
     input.focus();
   }
   // The toggle: the widget's words change at once, and the visitor asks the assistant to switch too.
