@@ -65,8 +65,26 @@ SPREADING = [
     ("right leg is a bit weak, now both sides of my back hurt", "bilateral_leg_weakness", None),
 ]
 
+# Climax reached with nothing coming, or "not being able to" orgasm (sexual_failure, sexual_context).
+NO_CLIMAX = [
+    ("since the squat injury, not being able to climax at all", "sexual_dysfunction", "present"),
+    ("end tak pahunchta hu par kuch nikalta hi nahi", "sexual_dysfunction", "present"),
+    ("आखिर तक पहुँच के भी कुछ निकलता नहीं", "sexual_dysfunction", "present"),
+    ("dard pair ke end tak pahunchta hai, aaram nahi hota", "sexual_dysfunction", None),
+]
 
-@pytest.mark.parametrize("text,flag,status", NO_CONTROL + BY_ITSELF + NOT_KNOWING + NOT_GONE + WONT_LIFT + SPREADING)
+# Wiping felt as through a glove (sensation_change, saddle_act).
+GLOVE = [
+    ("when I wipe it is like doing it through a thick oven glove", "saddle_numbness", "present"),
+    ("jab wipe karta hu to lagta hai dastane pahankar chhu raha hu", "saddle_numbness", "present"),
+    ("पोंछते समय लगता है दस्ताने पहनकर छू रहा हूँ", "saddle_numbness", "present"),
+    ("I wear gloves at the gym and my back hurts", "saddle_numbness", None),
+]
+
+
+@pytest.mark.parametrize(
+    "text,flag,status", NO_CONTROL + BY_ITSELF + NOT_KNOWING + NOT_GONE + WONT_LIFT + SPREADING + NO_CLIMAX + GLOVE
+)
 def test_kinds(extractor, text, flag, status):
     """Each sentence reads as the flag with that status (None: not read at all)."""
     got = {fid: f.status for fid, f in extractor.extract(text).statuses().items()}
