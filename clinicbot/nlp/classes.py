@@ -31,7 +31,8 @@ _GROUP = re.compile(r"\(([^()]*)\)")
 
 
 def expand(phrase: str) -> List[str]:
-    """A phrase with ``(a b|c)`` groups of several words as the plain patterns it stands for.
+    """A phrase with ``(a b|c)`` groups of several words as the plain patterns it stands for;
+    ``(a b|c)?`` may also be left out.
 
     A regular expression element (``re:...``) is kept whole, its own parentheses included.
     """
@@ -45,8 +46,12 @@ def _expand(phrase: str) -> List[str]:
     if m is None:
         return [" ".join(phrase.split())]
     out: List[str] = []
-    for option in m.group(1).split("|"):
-        out += _expand(phrase[: m.start()] + " " + option + " " + phrase[m.end() :])
+    options = m.group(1).split("|")
+    rest = phrase[m.end() :]
+    if rest.startswith("?"):  # "(a b|c)?": the whole group is optional
+        options, rest = options + [""], rest[1:]
+    for option in options:
+        out += _expand(phrase[: m.start()] + " " + option + " " + rest)
     return out
 
 

@@ -23,6 +23,8 @@ _MATRA = re.compile(r"[\u093e-\u094c\u0962\u0963]")
 _MODIFIER = re.compile(r"[\u0900-\u0903]")
 # Vowel signs ITRANS does not know, as the nearest ones it does.
 _FOLD = str.maketrans({"\u0949": "\u094b", "\u0911": "\u0913", "\u0945": "\u0947", "\u090d": "\u090f"})
+_LONG_A_FIRST = re.compile(r"^A")
+_LABIAL_NASAL = re.compile(r"M(?=[pbm])")
 # ITRANS marks -> the Latin letters people type, longest first.
 _LATIN = [
     ("RRi", "ri"),
@@ -119,6 +121,10 @@ def word_to_latin(word: str) -> str:
     from indic_transliteration import sanscript
 
     itrans = sanscript.transliterate(drop_schwas(word.translate(_FOLD)), sanscript.DEVANAGARI, sanscript.ITRANS)
+    # A word-initial long a is typed "aa" (aa raha, aap, aaj, aati); an anusvara before p, b or m is
+    # an m (nambar, sambandh, lamba).
+    itrans = _LONG_A_FIRST.sub("aa", itrans)
+    itrans = _LABIAL_NASAL.sub("m", itrans)
     for mark, latin in _LATIN:
         itrans = itrans.replace(mark, latin)
     return itrans.lower()

@@ -17,6 +17,7 @@ from clinicbot.nlp.classes import DATA, Combinations, Mention, combine, expand, 
         ("(can not|cannot) feel", ["can not feel", "cannot feel"]),
         ("(a b|c) x (d|e f)", ["a b x d", "a b x e f", "c x d", "c x e f"]),
         ("pins  and needles", ["pins and needles"]),
+        ("x (a b|c)?", ["x a b", "x c", "x"]),  # an optional group
     ],
 )
 def test_expand(phrase, patterns):

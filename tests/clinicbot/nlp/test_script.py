@@ -50,3 +50,18 @@ def test_mixed_text_and_offsets():
 @pytest.mark.parametrize("text,expected", [("kamar dard", False), ("कमर", True), ("", False), ("back ठीक", True)])
 def test_has_devanagari(text, expected):
     assert has_devanagari(text) is expected
+
+
+@pytest.mark.parametrize(
+    "word,latin",
+    [
+        ("आ", "aa"),  # a word-initial long a is typed aa
+        ("आप", "aap"),
+        ("आती", "aati"),
+        ("अब", "ab"),  # the short a stays
+        ("नंबर", "nambar"),  # anusvara before a labial is m
+        ("संबंध", "sambandh"),
+    ],
+)
+def test_hinglish_typing_conventions(word, latin):
+    assert word_to_latin(word) == latin
